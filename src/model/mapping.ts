@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/**
+ * A source mapping says how one source's rows become source records: which column (CSV) or JSON path
+ * (JSON lines, Parquet) feeds which attribute, plus what the source does not say in each row.
+ *
+ * Targets:
+ *   id                              the source record id (else the row number)
+ *   observedAt                      when the source observed the row (else the import time)
+ *   name.full|title|given|middle|family|suffix
+ *   email | email:<label>           appended; several columns may feed emails
+ *   phone | phone:<label>
+ *   address.<part> | address:<label>.<part>   part: full line1 line2 streetNumber street unit locality
+ *                                             city region postcode country
+ *   dateOfBirth, gender
+ *   identifier:<type> | identifier:<type>/<namespace>   e.g. identifier:social_handle/twitter
+ *   text:<name>                     free text (notes, bio, message)
+ *   extra:<name>                    kept as is
+ *   ignore                          read but not kept
+ */
+export const addressParts = [
+  "full",
+  "line1",
+  "line2",
+  "streetNumber",
+  "street",
+  "unit",
+  "locality",
+  "city",
+  "region",
+  "postcode",
+  "country",
+] as const;
+export type AddressPart = (typeof addressParts)[number];
+
+export const sourceFormat = z.enum(["csv", "jsonl", "parquet"]);
+export type SourceFormat = z.infer<typeof sourceFormat>;
+
+export const dateOrder = z.enum(["auto", "DMY", "MDY", "YMD"]);
+export type DateOrder = z.infer<typeof dateOrder>;
+
+export const sourceMappingSchema = z.object({
+  source: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i),
+  format: sourceFormat.optional(),
+  /** ISO 3166-1 alpha-2 used for phones and addresses that do not name their country. */
+  defaultCountry: z
+    .string()
+    .length(2)
+    .transform((s) => s.toUpperCase())
+    .optional(),
+  /** How far this source is trusted, from 0 to 1; survivorship weighs it. */
+  trust: z.number().min(0).max(1).default(0.5),
+  /** Day/month order of ambiguous dates in this source. */
+  dateOrder: dateOrder.default("auto"),
+  /** CSV only: a forced delimiter and encoding, when detection should not be used. */
+  delimiter: z.string().min(1).max(1).optional(),
+  encoding: z.string().optional(),
+  /** Keep columns that no field maps as `extra`, so nothing the source said is lost. */
+  keepUnmapped: z.boolean().default(true),
+  fields: z.record(z.string().min(1), z.string().min(1)),
+});
+export type SourceMapping = z.infer<typeof sourceMappingSchema>;
+export type SourceMappingInput = z.input<typeof sourceMappingSchema>;

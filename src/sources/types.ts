@@ -1,0 +1,48 @@
+import type { Issue } from "../model/issue.js";
+import type { SourceFormat } from "../model/mapping.js";
+
+/** One row as read from a source file: column or top-level key → value, before any mapping. */
+export interface SourceRow {
+  kind: "row";
+  /** 1-based data row number (CSV: the header is not counted; JSON lines: the line number). */
+  rowNumber: number;
+  values: Record<string, unknown>;
+}
+
+/** A row that could not be read; it is quarantined with its reason, never dropped. */
+export interface UnreadableRow {
+  kind: "unreadable";
+  rowNumber: number;
+  reason: Issue;
+  /** The raw text of the row, cut to at most 64 KiB so that a huge broken field does not fill the store. */
+  raw: string;
+}
+
+export type ReadItem = SourceRow | UnreadableRow;
+
+export interface ReadProgress {
+  bytesRead: number;
+  totalBytes: number | null;
+  rows: number;
+}
+
+export interface ReadOptions {
+  format?: SourceFormat;
+  /** CSV: force a delimiter instead of detecting it. */
+  delimiter?: string;
+  /** CSV: force an encoding (any iconv-lite name) instead of detecting it. */
+  encoding?: string;
+  /** Called now and then (at most every ~100 ms or every 10,000 rows) while reading. */
+  onProgress?: (progress: ReadProgress) => void;
+  /** Largest field accepted, in bytes; a row with a larger one is unreadable. Default 1 MiB. */
+  maxFieldBytes?: number;
+}
+
+export interface SourceSample {
+  format: SourceFormat;
+  columns: string[];
+  rows: Record<string, unknown>[];
+  /** CSV only: what detection chose. */
+  encoding?: string;
+  delimiter?: string;
+}
