@@ -1,0 +1,86 @@
+/**
+ * Folding turns a human-typed string into the form identity resolution compares: lower case, accents and
+ * other diacritics removed, letters that do not decompose spelled out (ß → ss, æ → ae, ø → o, ł → l),
+ * apostrophes dropped ("O'Brien" → "obrien") and every other run of punctuation, symbols or whitespace
+ * collapsed to one space. Letters and digits of every script are kept; only the generic Latin/Greek/Cyrillic
+ * combining diacritics are stripped, so scripts whose vowel signs are combining marks (Devanagari, Thai …)
+ * survive intact.
+ *
+ * It runs on every name, street and city of every record, so the common all-ASCII case takes a fast path.
+ */
+
+const ASCII_ONLY = /^[\x20-\x7e]*$/;
+const ASCII_APOSTROPHE = /['`]/g;
+const ASCII_SEPARATORS = /[^a-z0-9]+/g;
+
+/** Letters that NFKD leaves alone (no decomposition) but that readers treat as plain Latin letters. */
+const SPECIAL_LETTERS: Record<string, string> = {
+  ß: "ss",
+  ẞ: "ss",
+  æ: "ae",
+  Æ: "ae",
+  œ: "oe",
+  Œ: "oe",
+  ø: "o",
+  Ø: "o",
+  ł: "l",
+  Ł: "l",
+  đ: "d",
+  Đ: "d",
+  ð: "d",
+  Ð: "d",
+  þ: "th",
+  Þ: "th",
+  ı: "i",
+  ħ: "h",
+  Ħ: "h",
+  ŧ: "t",
+  Ŧ: "t",
+  ŀ: "l",
+  Ŀ: "l",
+  ĸ: "k",
+  ŋ: "n",
+  Ŋ: "n",
+  ſ: "s",
+  ƒ: "f",
+  ɐ: "a",
+  ə: "e",
+  Ə: "e",
+};
+const SPECIAL_LETTER_RE = new RegExp(`[${Object.keys(SPECIAL_LETTERS).join("")}]`, "g");
+
+/** Apostrophes and look-alikes, removed without leaving a space. */
+const APOSTROPHES = /['`´ʹʻʼʽˈ‘’‛′]/g;
+/** Combining diacritical marks (Latin, Greek, Cyrillic): U+0300–036F, U+1AB0–1AFF, U+1DC0–1DFF, U+20D0–20FF, U+FE20–FE2F. */
+const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+/** Anything that is not a letter, a digit or a (remaining) combining mark separates words. */
+const SEPARATORS = /[^\p{L}\p{N}\p{M}]+/gu;
+
+function replaceSpecial(ch: string): string {
+  return SPECIAL_LETTERS[ch] ?? ch;
+}
+
+/** Fold case, accents and punctuation: `"  Zoë  O'Brien-Łukasz "` → `"zoe obrien lukasz"`. Never throws. */
+export function fold(input: string): string {
+  if (typeof input !== "string" || input.length === 0) return "";
+  if (ASCII_ONLY.test(input)) {
+    return input.toLowerCase().replace(ASCII_APOSTROPHE, "").replace(ASCII_SEPARATORS, " ").trim();
+  }
+  let s = input.replace(SPECIAL_LETTER_RE, replaceSpecial).normalize("NFKD").replace(DIACRITICS, "");
+  // NFKD may expose more special letters (e.g. compatibility ligatures); lower-casing may too (ẞ).
+  s = s.toLowerCase().replace(SPECIAL_LETTER_RE, replaceSpecial).replace(APOSTROPHES, "");
+  s = s.replace(SEPARATORS, " ").trim();
+  // Recompose what is left (Hangul, kana voicing marks) so equal text stays byte-equal after folding.
+  return s.normalize("NFC");
+}
+
+/** The folded words of a string; empty when nothing but punctuation remains. */
+export function foldTokens(input: string): string[] {
+  const folded = fold(input);
+  return folded === "" ? [] : folded.split(" ");
+}
+
+/** Folded with the spaces removed: a key for exact comparison ("U.S.A." → "usa", "Mc Donald" → "mcdonald"). */
+export function foldKey(input: string): string {
+  return fold(input).replaceAll(" ", "");
+}

@@ -1,0 +1,216 @@
+import type { Insertable, Kysely, Transaction } from "kysely";
+import type { Issue } from "../model/issue.js";
+import type { SourceMapping } from "../model/mapping.js";
+import type { RecordAttributes, SourceRecord } from "../model/source-record.js";
+import type { StandardizedRecord } from "../model/standardized.js";
+import type { Store } from "./open-store.js";
+import { type Database, fromJson, fromTime } from "./schema.js";
+
+/**
+ * Source records are facts: a row is never updated. A record whose content changed since the last
+ * import gets a new version beside the old one; an identical one is counted as unchanged and not
+ * written again.
+ */
+
+export interface PendingRecord {
+  record: SourceRecord;
+  standardized: StandardizedRecord;
+  issues: Issue[];
+  contentHash: string;
+  rowNumber: number;
+}
+
+export interface StoredRecord extends SourceRecord {
+  id: number;
+  version: number;
+  contentHash: string;
+  importedAt: string;
+  importRunId: string;
+  rowNumber: number;
+  standardized: StandardizedRecord;
+  issues: Issue[];
+}
+
+export interface BatchOutcome {
+  newRecords: number;
+  newVersions: number;
+  unchanged: number;
+}
+
+const lookupChunk = 500;
+/** Rows per INSERT: 12 parameters each keeps a statement under both engines' parameter limits. */
+const insertChunk = 400;
+
+export async function upsertSource(store: Store, mapping: SourceMapping, now: string): Promise<void> {
+  const row = {
+    name: mapping.source,
+    format: mapping.format ?? null,
+    trust: mapping.trust,
+    default_country: mapping.defaultCountry ?? null,
+    mapping: JSON.stringify(mapping),
+    created_at: now,
+    updated_at: now,
+  };
+  await store.db
+    .insertInto("source")
+    .values(row)
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet({
+        format: row.format,
+        trust: row.trust,
+        default_country: row.default_country,
+        mapping: row.mapping,
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
+
+async function currentHeads(
+  trx: Transaction<Database> | Kysely<Database>,
+  source: string,
+  ids: string[],
+): Promise<Map<string, { version: number; hash: string }>> {
+  const heads = new Map<string, { version: number; hash: string }>();
+  for (let i = 0; i < ids.length; i += lookupChunk) {
+    const rows = await trx
+      .selectFrom("source_record")
+      .select(["source_record_id", "version", "content_hash"])
+      .where("source", "=", source)
+      .where("source_record_id", "in", ids.slice(i, i + lookupChunk))
+      .orderBy("version")
+      .execute();
+    for (const r of rows) heads.set(r.source_record_id, { version: r.version, hash: r.content_hash });
+  }
+  return heads;
+}
+
+/** Writes one batch of records of one source in one transaction, versioning what changed. */
+export async function writeRecords(
+  trx: Transaction<Database>,
+  importRunId: string,
+  importedAt: string,
+  batch: PendingRecord[],
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { newRecords: 0, newVersions: 0, unchanged: 0 };
+  if (batch.length === 0) return outcome;
+  const source = (batch[0] as PendingRecord).record.source;
+  const heads = await currentHeads(trx, source, [...new Set(batch.map((p) => p.record.sourceRecordId))]);
+  const rows: RecordInsert[] = [];
+  for (const p of batch) {
+    const id = p.record.sourceRecordId;
+    const head = heads.get(id);
+    if (head && head.hash === p.contentHash) {
+      outcome.unchanged++;
+      continue;
+    }
+    const version = head ? head.version + 1 : 1;
+    if (head) outcome.newVersions++;
+    else outcome.newRecords++;
+    heads.set(id, { version, hash: p.contentHash });
+    rows.push({
+      source,
+      source_record_id: id,
+      version,
+      content_hash: p.contentHash,
+      observed_at: p.record.observedAt,
+      imported_at: importedAt,
+      import_run_id: importRunId,
+      row_number: p.rowNumber,
+      attributes: JSON.stringify(p.record.attributes),
+      standardized: JSON.stringify(p.standardized),
+      issues: JSON.stringify(p.issues),
+    });
+  }
+  await insertRows(trx, rows);
+  return outcome;
+}
+
+type RecordInsert = Insertable<Database["source_record"]>;
+
+async function insertRows(trx: Transaction<Database>, rows: RecordInsert[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += insertChunk) {
+    await trx.insertInto("source_record").values(rows.slice(i, i + insertChunk)).execute();
+  }
+}
+
+type RecordRow = {
+  id: number | string;
+  source: string;
+  source_record_id: string;
+  version: number;
+  content_hash: string;
+  observed_at: string | Date;
+  imported_at: string | Date;
+  import_run_id: string;
+  row_number: number;
+  attributes: unknown;
+  standardized: unknown;
+  issues: unknown;
+};
+
+function toStored(r: RecordRow): StoredRecord {
+  return {
+    id: Number(r.id),
+    source: r.source,
+    sourceRecordId: r.source_record_id,
+    version: r.version,
+    contentHash: r.content_hash,
+    observedAt: fromTime(r.observed_at),
+    importedAt: fromTime(r.imported_at),
+    importRunId: r.import_run_id,
+    rowNumber: r.row_number,
+    attributes: fromJson<RecordAttributes>(r.attributes),
+    standardized: fromJson<StandardizedRecord>(r.standardized),
+    issues: fromJson<Issue[]>(r.issues),
+  };
+}
+
+/** The latest version of a record, or a given one. */
+export async function getRecord(
+  store: Store,
+  source: string,
+  sourceRecordId: string,
+  version?: number,
+): Promise<StoredRecord | null> {
+  let q = store.db
+    .selectFrom("source_record")
+    .selectAll()
+    .where("source", "=", source)
+    .where("source_record_id", "=", sourceRecordId);
+  q = version === undefined ? q.orderBy("version", "desc") : q.where("version", "=", version);
+  const row = await q.limit(1).executeTakeFirst();
+  return row ? toStored(row) : null;
+}
+
+export async function listVersions(store: Store, source: string, sourceRecordId: string): Promise<StoredRecord[]> {
+  const rows = await store.db
+    .selectFrom("source_record")
+    .selectAll()
+    .where("source", "=", source)
+    .where("source_record_id", "=", sourceRecordId)
+    .orderBy("version")
+    .execute();
+  return rows.map(toStored);
+}
+
+export interface SourceCount {
+  source: string;
+  records: number;
+  versions: number;
+}
+
+/** Per source: distinct records and stored versions. */
+export async function countRecords(store: Store): Promise<SourceCount[]> {
+  const rows = await store.db
+    .selectFrom("source_record")
+    .select((eb) => [
+      "source",
+      eb.fn.count<number>("source_record_id").distinct().as("records"),
+      eb.fn.countAll<number>().as("versions"),
+    ])
+    .groupBy("source")
+    .orderBy("source")
+    .execute();
+  return rows.map((r) => ({ source: r.source, records: Number(r.records), versions: Number(r.versions) }));
+}
