@@ -9,7 +9,7 @@
  * It runs on every name, street and city of every record, so the common all-ASCII case takes a fast path.
  */
 
-const ASCII_ONLY = /^[\x20-\x7e]*$/;
+const ASCII_ONLY = /^[\t\n\r\x20-\x7e]*$/;
 const ASCII_APOSTROPHE = /['`]/g;
 const ASCII_SEPARATORS = /[^a-z0-9]+/g;
 

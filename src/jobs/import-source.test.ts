@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import iconv from "iconv-lite";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { compileMapping } from "../mapping/compile-mapping.js";
+import { loadMapping } from "../mapping/load-mapping.js";
+import { getImportRun } from "../store/import-runs.js";
+import { listQuarantine } from "../store/quarantine.js";
+import { countRecords, getRecord } from "../store/source-records.js";
+import { type TestStore, testEngines } from "../store/testing.js";
+import { importSource } from "./import-source.js";
+
+const datasets = join(import.meta.dirname, "../../../shared/datasets");
+const examples = join(import.meta.dirname, "../../examples/mappings");
+const febrl3 = join(datasets, "febrl/dataset3.csv");
+const fake1000 = join(datasets, "splink/fake_1000.csv");
+
+describe.each(await testEngines())("importSource on $name", (engine) => {
+  let t: TestStore;
+  let dir: string;
+  beforeEach(async () => {
+    t = await engine.open();
+    dir = mkdtempSync(join(tmpdir(), "tessera-import-"));
+  });
+  afterEach(async () => {
+    await t.dispose();
+  });
+
+  it.skipIf(!existsSync(febrl3))("imports FEBRL dataset3 with no row quarantined", async () => {
+    const report = await importSource(t.store, { path: febrl3, mapping: loadMapping(join(examples, "febrl.json")) });
+    expect(report).toMatchObject({ rowsRead: 5000, accepted: 5000, newRecords: 5000, quarantined: 0 });
+    const r = await getRecord(t.store, "febrl", "rec-1496-org");
+    expect(r?.attributes.name).toEqual({ given: "mitchell", family: "green" });
+    expect(r?.standardized.dateOfBirth?.iso).toBe("1956-04-09");
+    expect(r?.standardized.addresses[0]?.postcode).toBe("2119");
+    expect(r?.standardized.addresses[0]?.country).toBe("AU");
+  });
+
+  it.skipIf(!existsSync(fake1000))("imports Splink's fake_1000 with no row quarantined, and re-imports as unchanged", async () => {
+    const mapping = loadMapping(join(examples, "splink-fake-1000.json"));
+    const first = await importSource(t.store, { path: fake1000, mapping });
+    expect(first).toMatchObject({ rowsRead: 1000, accepted: 1000, newRecords: 1000, quarantined: 0 });
+    const again = await importSource(t.store, { path: fake1000, mapping });
+    expect(again).toMatchObject({ rowsRead: 1000, newRecords: 0, newVersions: 0, unchanged: 1000 });
+    expect(await countRecords(t.store)).toEqual([{ source: "fake_1000", records: 1000, versions: 1000 }]);
+    const r = await getRecord(t.store, "fake_1000", "0");
+    expect(r?.standardized.emails[0]?.normalized).toBe("robert255@smith.net");
+  });
+
+  it("quarantines every bad row of a broken CSV, names each, and keeps every good row", async () => {
+    const header = "id,first_name,last_name,email,city\n";
+    const good = (i: number) => `${i},Zoë,Müller,z${i}@example.com,Zürich\n`;
+    const parts: Buffer[] = [iconv.encode(header, "utf8")];
+    const goodIds: string[] = [];
+    for (let i = 1; i <= 40; i++) {
+      if (i === 10) parts.push(Buffer.from("10,too,few\n"));
+      else if (i === 20) parts.push(Buffer.from(`20,Big,Field,big@example.com,"${"x".repeat(10 * 1024 * 1024)}"\n`));
+      else if (i === 30) parts.push(Buffer.from(",No,Id,noid@example.com,Paris\n"));
+      else {
+        parts.push(Buffer.from(good(i), "utf8"));
+        goodIds.push(String(i));
+      }
+    }
+    const path = join(dir, "broken.csv");
+    writeFileSync(path, Buffer.concat(parts));
+    const mapping = compileMapping({
+      source: "broken",
+      fields: { id: "id", first_name: "name.given", last_name: "name.family", email: "email", city: "address.city" },
+    });
+    const report = await importSource(t.store, { path, mapping, batchSize: 7 });
+    expect(report.rowsRead).toBe(40);
+    expect(report.accepted).toBe(37);
+    expect(report.quarantined).toBe(3);
+    const rows = await listQuarantine(t.store, { importRunId: report.runId });
+    expect(rows.map((r) => [r.rowNumber, r.code])).toEqual([
+      [10, "csv_ragged_row"],
+      [20, "csv_field_too_large"],
+      [30, "missing_id"],
+    ]);
+    expect(rows[0]?.reason).toMatch(/10/);
+    expect(rows[1]?.raw.length).toBeLessThanOrEqual(64 * 1024 + 1);
+    for (const id of goodIds) expect((await getRecord(t.store, "broken", id))?.attributes.name?.given).toBe("Zoë");
+    const run = await getImportRun(t.store, report.runId);
+    expect(run).toMatchObject({ status: "completed", rowsRead: 40, quarantined: 3, accepted: 37 });
+  });
+
+  it("reads a Latin-1 file without mangling accents", async () => {
+    const path = join(dir, "latin1.csv");
+    writeFileSync(path, iconv.encode("id;nom;prénom;ville\n1;Lefèvre;Hélène;Besançon\n2;Núñez;José;Málaga\n", "latin1"));
+    const mapping = compileMapping({
+      source: "fr",
+      defaultCountry: "FR",
+      fields: { id: "id", nom: "name.family", "prénom": "name.given", ville: "address.city" },
+    });
+    const report = await importSource(t.store, { path, mapping });
+    expect(report.quarantined).toBe(0);
+    const r = await getRecord(t.store, "fr", "1");
+    expect(r?.attributes.name).toEqual({ given: "Hélène", family: "Lefèvre" });
+    expect(r?.standardized.name?.family).toBe("lefevre");
+  });
+
+  it("marks the run failed and says why when the file is missing", async () => {
+    const mapping = compileMapping({ source: "gone", fields: { e: "email" } });
+    await expect(importSource(t.store, { path: join(dir, "nope.csv"), mapping })).rejects.toThrow(/nope\.csv/);
+    const runs = await t.store.db.selectFrom("import_run").select(["status", "error"]).execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.status).toBe("failed");
+  });
+});
