@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { MappingError } from "../mapping/compile-mapping.js";
+import { isSourceError } from "../sources/errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerImport } from "./commands/import.js";
@@ -25,7 +26,7 @@ try {
   await program.parseAsync();
 } catch (error) {
   // A problem the user can fix is said in a sentence, not a stack trace.
-  const known = error instanceof MappingError || (error as { name?: string }).name === "SourceError";
+  const known = error instanceof MappingError || isSourceError(error);
   console.error(known ? (error as Error).message : error);
   process.exitCode = 1;
 }

@@ -2,8 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { type ApplyResult, applyMapping } from "../mapping/apply-mapping.js";
 import type { CompiledMapping } from "../mapping/compile-mapping.js";
 import type { Issue } from "../model/issue.js";
-import type { SourceFormat } from "../model/mapping.js";
-import { readSource } from "../sources/open-source.js";
+import { formatOfPath, readSource } from "../sources/open-source.js";
 import { standardizeRecord } from "../standardize/record.js";
 import {
   emptyCounts,
@@ -45,14 +44,6 @@ function rawOf(row: Record<string, unknown>): string {
   return text.length > rawLimit ? `${text.slice(0, rawLimit)}…` : text;
 }
 
-function formatOf(path: string, declared: SourceFormat | undefined): SourceFormat | null {
-  if (declared) return declared;
-  if (/\.parquet$/i.test(path)) return "parquet";
-  if (/\.(jsonl|ndjson|json)(\.gz)?$/i.test(path)) return "jsonl";
-  if (/\.(csv|tsv|txt)(\.gz)?$/i.test(path)) return "csv";
-  return null;
-}
-
 /**
  * Imports one file of one source: read, map, standardise, store. Every row read ends up either as a
  * record (new, a new version, or unchanged) or in quarantine with its reason, and the counts say so.
@@ -66,7 +57,7 @@ export async function importSource(store: Store, options: ImportOptions): Promis
   const started = performance.now();
   const startedAt = now().toISOString();
   const runId = randomUUID();
-  const format = formatOf(path, mapping.format);
+  const format = mapping.format ?? formatOfPath(path);
 
   await upsertSource(store, mapping, startedAt);
   await startImportRun(store, { id: runId, source: mapping.source, path, format, startedAt });

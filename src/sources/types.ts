@@ -46,3 +46,20 @@ export interface SourceSample {
   encoding?: string;
   delimiter?: string;
 }
+
+/** What a reader learned about a file as a whole, told once before its first row. */
+export interface SourceLayout {
+  format: SourceFormat;
+  /** CSV: the header's column names; Parquet: the schema's top-level columns; JSON lines: none (keys vary by row). */
+  columns: string[];
+  /** CSV and JSON lines: the encoding the text was decoded with (detected or forced). */
+  encoding?: string;
+  /** CSV: the delimiter used (detected or forced). */
+  delimiter?: string;
+}
+
+/** `ReadOptions` plus what callers such as `sampleSource` need besides the rows. */
+export interface ReaderOptions extends ReadOptions {
+  /** Called once, before the first row is yielded, when the reader knows the file's layout. */
+  onLayout?: (layout: SourceLayout) => void;
+}
