@@ -166,6 +166,13 @@ describe("applyMapping", () => {
     expect(result.record.attributes.extra).toEqual({ "$.traits.plan": "pro", "$.context.device.model": "Pixel" });
   });
 
+  it("feeds one column to several targets", () => {
+    const m = compileMapping({ source: "orders", fields: { order_id: ["id", "identifier:order_id"], email: "email" } });
+    const result = applyMapping(m, { order_id: "O-9", email: "a@b.co" }, 1, importedAt);
+    expect(result.ok && result.record.sourceRecordId).toBe("O-9");
+    expect(result.ok && result.record.attributes.identifiers).toEqual([{ type: "order_id", value: "O-9" }]);
+  });
+
   it("treats blank and whitespace-only cells as absent", () => {
     const result = applyMapping(crm, { customer_id: "C-2", first_name: "   ", email: "", phone: "555 0100" }, 1, importedAt);
     expect(result.ok).toBe(true);

@@ -43,13 +43,15 @@ export function compileMapping(input: SourceMappingInput | unknown, origin?: str
   const mapping = parsed.data;
   const problems: Issue[] = [];
   const fields: CompiledField[] = [];
-  for (const [source, rawTarget] of Object.entries(mapping.fields)) {
-    const target = parseTarget(rawTarget);
-    if (typeof target === "string") {
-      problems.push(issue("mapping_bad_target", target, `fields.${source}`, "error"));
-      continue;
+  for (const [source, rawTargets] of Object.entries(mapping.fields)) {
+    for (const rawTarget of Array.isArray(rawTargets) ? rawTargets : [rawTargets]) {
+      const target = parseTarget(rawTarget);
+      if (typeof target === "string") {
+        problems.push(issue("mapping_bad_target", target, `fields.${source}`, "error"));
+        continue;
+      }
+      fields.push({ source, path: compilePath(source), target });
     }
-    fields.push({ source, path: compilePath(source), target });
   }
   const singles = ["id", "observedAt", "dateOfBirth", "gender"] as const;
   for (const kind of singles) {

@@ -17,6 +17,8 @@ import { z } from "zod";
  *   text:<name>                     free text (notes, bio, message)
  *   extra:<name>                    kept as is
  *   ignore                          read but not kept
+ *
+ * A field may list several targets: `"order_id": ["id", "identifier:order_id"]`.
  */
 export const addressParts = [
   "full",
@@ -57,7 +59,8 @@ export const sourceMappingSchema = z.object({
   encoding: z.string().optional(),
   /** Keep columns that no field maps as `extra`, so nothing the source said is lost. */
   keepUnmapped: z.boolean().default(true),
-  fields: z.record(z.string().min(1), z.string().min(1)),
+  /** Source column or `$.a.b` path → one target, or several when one value feeds several attributes. */
+  fields: z.record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])),
 });
 export type SourceMapping = z.infer<typeof sourceMappingSchema>;
 export type SourceMappingInput = z.input<typeof sourceMappingSchema>;

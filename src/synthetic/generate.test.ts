@@ -237,7 +237,7 @@ describe("generate", () => {
       expect(mapping.source).toBe(s.name);
       expect(mapping.defaultCountry).toBe("US");
       expect(mapping.trust).toBe(trustBySource[s.name]);
-      expect(Object.values(mapping.fields)).toContain("id");
+      expect(Object.values(mapping.fields).flat()).toContain("id");
       if (s.format === "csv") {
         const header = s.name === "crm" ? crmHeader : ordersHeader;
         for (const column of Object.keys(mapping.fields)) expect(header).toContain(column);

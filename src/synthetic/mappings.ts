@@ -40,7 +40,7 @@ export const ordersMapping: SourceMappingInput = {
   dateOrder: "auto",
   keepUnmapped: true,
   fields: {
-    order_id: "id",
+    order_id: ["id", "identifier:order_id"],
     order_date: "observedAt",
     customer_email: "email",
     customer_name: "name.full",
@@ -111,9 +111,10 @@ export const socialMapping: SourceMappingInput = {
   dateOrder: "auto",
   keepUnmapped: true,
   fields: {
-    "$.url": "id",
+    // The profile URL names the network and the handle both: the identifier standardiser reads them from it.
+    "$.url": ["id", "identifier:social_handle"],
     "$.platform": "extra:platform",
-    "$.handle": "identifier:social_handle",
+    "$.handle": "extra:handle",
     "$.display_name": "name.full",
     "$.bio": "text:bio",
     "$.location": "text:location",
