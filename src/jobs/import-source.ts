@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from "node:crypto";
-import { type ApplyResult, applyMapping } from "../mapping/apply-mapping.js";
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { CompiledMapping } from "../mapping/compile-mapping.js";
-import type { Issue } from "../model/issue.js";
 import { formatOfPath, readSource } from "../sources/open-source.js";
-import { standardizeRecord } from "../standardize/record.js";
+import type { ReadItem } from "../sources/types.js";
+import type { StandardizeOptions } from "../standardize/record.js";
 import {
   emptyCounts,
   finishImportRun,
@@ -14,6 +15,8 @@ import {
 import type { Store } from "../store/open-store.js";
 import { type QuarantinedRow, quarantineRows } from "../store/quarantine.js";
 import { type PendingRecord, upsertSource, writeRecords } from "../store/source-records.js";
+import { inlinePool, type PreparePool, workerPool } from "./prepare-pool.js";
+import type { PreparedRow } from "./prepare-row.js";
 import { type ProgressReporter, silentProgress } from "./progress.js";
 
 export interface ImportOptions {
@@ -22,6 +25,11 @@ export interface ImportOptions {
   progress?: ProgressReporter;
   /** Records written per transaction. */
   batchSize?: number;
+  /**
+   * Worker threads that map and standardise rows while the main thread reads and writes. Default: one
+   * per core, none for small files; 0 keeps everything on the main thread.
+   */
+  workers?: number;
   now?: () => Date;
 }
 
@@ -33,15 +41,16 @@ export interface ImportReport extends ImportCounts {
   rowsPerSecond: number;
 }
 
-const rawLimit = 64 * 1024;
+/** Rows sent to a worker at a time: large enough to amortise the message, small enough to keep all busy. */
+const chunkRows = 500;
+const smallFileBytes = 2 * 1024 * 1024;
 
-function hashAttributes(attributes: unknown): string {
-  return createHash("sha1").update(JSON.stringify(attributes)).digest("base64url");
-}
-
-function rawOf(row: Record<string, unknown>): string {
-  const text = JSON.stringify(row);
-  return text.length > rawLimit ? `${text.slice(0, rawLimit)}…` : text;
+async function defaultWorkers(path: string): Promise<number> {
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
+  return size < smallFileBytes ? 0 : Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /**
@@ -53,7 +62,7 @@ export async function importSource(store: Store, options: ImportOptions): Promis
   const mapping = compiled.mapping;
   const now = options.now ?? (() => new Date());
   const progress = options.progress ?? silentProgress;
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const started = performance.now();
   const startedAt = now().toISOString();
   const runId = randomUUID();
@@ -65,15 +74,16 @@ export async function importSource(store: Store, options: ImportOptions): Promis
   const counts = emptyCounts();
   let pending: PendingRecord[] = [];
   let quarantined: QuarantinedRow[] = [];
-  const standardizeOptions = {
+  const standardizeOptions: StandardizeOptions = {
     ...(mapping.defaultCountry ? { defaultCountry: mapping.defaultCountry } : {}),
     dateOrder: mapping.dateOrder,
     now: new Date(startedAt),
   };
-
-  const countIssues = (issues: Issue[]) => {
-    for (const i of issues) counts.issueCounts[i.code] = (counts.issueCounts[i.code] ?? 0) + 1;
-  };
+  const workers = options.workers ?? (await defaultWorkers(path));
+  const pool: PreparePool =
+    workers > 0
+      ? workerPool(compiled, startedAt, standardizeOptions, workers)
+      : inlinePool(compiled, startedAt, standardizeOptions);
 
   const flush = async () => {
     const batch = pending;
@@ -91,6 +101,30 @@ export async function importSource(store: Store, options: ImportOptions): Promis
     progress.update(counts.rowsRead, `${counts.quarantined} quarantined`);
   };
 
+  const take = async (rows: PreparedRow[]) => {
+    for (const row of rows) {
+      counts.rowsRead++;
+      if (row.kind === "rejected") {
+        counts.quarantined++;
+        quarantined.push({
+          importRunId: runId,
+          source: mapping.source,
+          rowNumber: row.rowNumber,
+          code: row.code,
+          field: row.field,
+          reason: row.reason,
+          raw: row.raw,
+          createdAt: startedAt,
+        });
+      } else {
+        counts.accepted++;
+        for (const code of row.issueCodes) counts.issueCounts[code] = (counts.issueCounts[code] ?? 0) + 1;
+        pending.push(row.record);
+      }
+    }
+    if (pending.length >= batchSize || quarantined.length >= batchSize) await flush();
+  };
+
   progress.start(`import ${mapping.source}`, null, "rows");
   try {
     const readOptions = {
@@ -98,50 +132,24 @@ export async function importSource(store: Store, options: ImportOptions): Promis
       ...(mapping.delimiter ? { delimiter: mapping.delimiter } : {}),
       ...(mapping.encoding ? { encoding: mapping.encoding } : {}),
     };
+    // Chunks in flight: enough to keep every worker busy while the main thread reads and writes.
+    const inflight: Promise<PreparedRow[]>[] = [];
+    const maxInflight = Math.max(2, workers * 3);
+    let chunk: ReadItem[] = [];
+    const send = (items: ReadItem[]) => {
+      const prepared = pool.prepare(items);
+      prepared.catch(() => {}); // awaited in order below; this only keeps a later failure from going unhandled
+      inflight.push(prepared);
+    };
     for await (const item of readSource(path, readOptions)) {
-      counts.rowsRead++;
-      if (item.kind === "unreadable") {
-        counts.quarantined++;
-        quarantined.push({
-          importRunId: runId,
-          source: mapping.source,
-          rowNumber: item.rowNumber,
-          code: item.reason.code,
-          field: item.reason.field ?? null,
-          reason: item.reason.message,
-          raw: item.raw,
-          createdAt: startedAt,
-        });
-      } else {
-        const mapped: ApplyResult = applyMapping(compiled, item.values, item.rowNumber, startedAt);
-        if (!mapped.ok) {
-          counts.quarantined++;
-          quarantined.push({
-            importRunId: runId,
-            source: mapping.source,
-            rowNumber: item.rowNumber,
-            code: mapped.reason.code,
-            field: mapped.reason.field ?? null,
-            reason: mapped.reason.message,
-            raw: rawOf(item.values),
-            createdAt: startedAt,
-          });
-        } else {
-          const { standardized, issues } = standardizeRecord(mapped.record.attributes, standardizeOptions);
-          const all = mapped.issues.length > 0 ? [...mapped.issues, ...issues] : issues;
-          countIssues(all);
-          counts.accepted++;
-          pending.push({
-            record: mapped.record,
-            standardized,
-            issues: all,
-            contentHash: hashAttributes(mapped.record.attributes),
-            rowNumber: item.rowNumber,
-          });
-        }
-      }
-      if (pending.length >= batchSize || quarantined.length >= batchSize) await flush();
+      chunk.push(item);
+      if (chunk.length < chunkRows) continue;
+      send(chunk);
+      chunk = [];
+      if (inflight.length >= maxInflight) await take(await (inflight.shift() as Promise<PreparedRow[]>));
     }
+    if (chunk.length > 0) send(chunk);
+    for (const p of inflight) await take(await p);
     await flush();
   } catch (error) {
     progress.stop();
@@ -151,6 +159,8 @@ export async function importSource(store: Store, options: ImportOptions): Promis
       error: (error as Error).message,
     });
     throw error;
+  } finally {
+    await pool.close();
   }
   const seconds = (performance.now() - started) / 1000;
   await finishImportRun(store, runId, { status: "completed", finishedAt: now().toISOString() });

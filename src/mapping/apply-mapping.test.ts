@@ -182,3 +182,22 @@ describe("applyMapping", () => {
     expect(result.record.attributes.phones).toEqual([{ number: "555 0100" }]);
   });
 });
+
+describe("applyMapping output", () => {
+  it("always fits the source record schema", async () => {
+    const { sourceRecordSchema } = await import("../model/source-record.js");
+    const m = compileMapping({
+      source: "s",
+      fields: { id: "id", n: "name.full", e: "email", p: "phone", a: "address.full", d: "dateOfBirth", x: "extra:x" },
+    });
+    const rows = [
+      { id: " 7 ", n: "  Dr Ann Lee ", e: ["a@b.co", "", " "], p: 4155550100, a: "1 Main St", d: "1980", x: { y: 1 } },
+      { id: 8, n: true, e: "e", p: "  ", a: "", d: new Date("2000-01-02"), x: null },
+    ];
+    for (const [i, row] of rows.entries()) {
+      const r = applyMapping(m, row, i + 1, importedAt);
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(sourceRecordSchema.safeParse(r.record).success).toBe(true);
+    }
+  });
+});

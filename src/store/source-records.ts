@@ -12,12 +12,17 @@ import { type Database, fromJson, fromTime } from "./schema.js";
  * written again.
  */
 
+/** A record ready to write, already serialised (imports prepare these in worker threads). */
 export interface PendingRecord {
-  record: SourceRecord;
-  standardized: StandardizedRecord;
-  issues: Issue[];
-  contentHash: string;
+  source: string;
+  sourceRecordId: string;
+  observedAt: string;
   rowNumber: number;
+  /** A hash of `attributesJson`: equal hashes mean the source said the same thing again. */
+  contentHash: string;
+  attributesJson: string;
+  standardizedJson: string;
+  issuesJson: string;
 }
 
 export interface StoredRecord extends SourceRecord {
@@ -94,11 +99,12 @@ export async function writeRecords(
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { newRecords: 0, newVersions: 0, unchanged: 0 };
   if (batch.length === 0) return outcome;
-  const source = (batch[0] as PendingRecord).record.source;
-  const heads = await currentHeads(trx, source, [...new Set(batch.map((p) => p.record.sourceRecordId))]);
+  const source = (batch[0] as PendingRecord).source;
+  const heads = await currentHeads(trx, source, [...new Set(batch.map((p) => p.sourceRecordId))]);
   const rows: RecordInsert[] = [];
   for (const p of batch) {
-    const id = p.record.sourceRecordId;
+    if (p.source !== source) throw new Error(`one batch holds records of ${source} and ${p.source}`);
+    const id = p.sourceRecordId;
     const head = heads.get(id);
     if (head && head.hash === p.contentHash) {
       outcome.unchanged++;
@@ -113,13 +119,13 @@ export async function writeRecords(
       source_record_id: id,
       version,
       content_hash: p.contentHash,
-      observed_at: p.record.observedAt,
+      observed_at: p.observedAt,
       imported_at: importedAt,
       import_run_id: importRunId,
       row_number: p.rowNumber,
-      attributes: JSON.stringify(p.record.attributes),
-      standardized: JSON.stringify(p.standardized),
-      issues: JSON.stringify(p.issues),
+      attributes: p.attributesJson,
+      standardized: p.standardizedJson,
+      issues: p.issuesJson,
     });
   }
   await insertRows(trx, rows);

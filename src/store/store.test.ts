@@ -32,11 +32,14 @@ function pending(id: string, email: string, hash: string, row = 1): PendingRecor
     },
   };
   return {
-    record,
-    standardized,
-    issues: [{ code: "x", message: "y", severity: "info" }],
-    contentHash: hash,
+    source: record.source,
+    sourceRecordId: record.sourceRecordId,
+    observedAt: record.observedAt,
     rowNumber: row,
+    contentHash: hash,
+    attributesJson: JSON.stringify(record.attributes),
+    standardizedJson: JSON.stringify(standardized),
+    issuesJson: JSON.stringify([{ code: "x", message: "y", severity: "info" }]),
   };
 }
 

@@ -1,0 +1,69 @@
+import { createHash } from "node:crypto";
+import { applyMapping } from "../mapping/apply-mapping.js";
+import type { CompiledMapping } from "../mapping/compile-mapping.js";
+import type { ReadItem } from "../sources/types.js";
+import { type StandardizeOptions, standardizeRecord } from "../standardize/record.js";
+import type { PendingRecord } from "../store/source-records.js";
+
+/**
+ * The CPU-bound middle of an import, for one row: map it, standardise it, serialise it. Pure, so that it
+ * runs the same on the main thread and in the import's worker threads; its output is plain strings and
+ * numbers, cheap to pass between threads and ready to write.
+ */
+
+export type PreparedRow =
+  | { kind: "record"; record: PendingRecord; issueCodes: string[] }
+  | { kind: "rejected"; rowNumber: number; code: string; field: string | null; reason: string; raw: string };
+
+const rawLimit = 64 * 1024;
+
+function rawOf(row: Record<string, unknown>): string {
+  const text = JSON.stringify(row);
+  return text.length > rawLimit ? `${text.slice(0, rawLimit)}…` : text;
+}
+
+export function prepareRow(
+  compiled: CompiledMapping,
+  item: ReadItem,
+  importedAt: string,
+  standardizeOptions: StandardizeOptions,
+): PreparedRow {
+  if (item.kind === "unreadable") {
+    return {
+      kind: "rejected",
+      rowNumber: item.rowNumber,
+      code: item.reason.code,
+      field: item.reason.field ?? null,
+      reason: item.reason.message,
+      raw: item.raw,
+    };
+  }
+  const mapped = applyMapping(compiled, item.values, item.rowNumber, importedAt);
+  if (!mapped.ok) {
+    return {
+      kind: "rejected",
+      rowNumber: item.rowNumber,
+      code: mapped.reason.code,
+      field: mapped.reason.field ?? null,
+      reason: mapped.reason.message,
+      raw: rawOf(item.values),
+    };
+  }
+  const { standardized, issues } = standardizeRecord(mapped.record.attributes, standardizeOptions);
+  const all = mapped.issues.length > 0 ? [...mapped.issues, ...issues] : issues;
+  const attributesJson = JSON.stringify(mapped.record.attributes);
+  return {
+    kind: "record",
+    issueCodes: all.map((i) => i.code),
+    record: {
+      source: mapped.record.source,
+      sourceRecordId: mapped.record.sourceRecordId,
+      observedAt: mapped.record.observedAt,
+      rowNumber: item.rowNumber,
+      contentHash: createHash("sha1").update(attributesJson).digest("base64url"),
+      attributesJson,
+      standardizedJson: JSON.stringify(standardized),
+      issuesJson: JSON.stringify(all),
+    },
+  };
+}
