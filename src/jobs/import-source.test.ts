@@ -100,6 +100,33 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
     expect(r?.standardized.name?.family).toBe("lefevre");
   });
 
+  it("stores the same records, in the same order, with worker threads as without", async () => {
+    const { generate } = await import("../synthetic/generate.js");
+    const data = join(dir, "gen");
+    await generate({ people: 400, seed: 5, outDir: data });
+    const mapping = loadMapping(join(data, "mappings/orders.json"));
+    const inline = await importSource(t.store, { path: join(data, "orders.csv"), mapping, workers: 0 });
+    const other = compileMapping({ ...mapping.mapping, source: "orders_threads" });
+    const threaded = await importSource(t.store, { path: join(data, "orders.csv"), mapping: other, workers: 2 });
+    expect(threaded).toMatchObject({
+      rowsRead: inline.rowsRead,
+      accepted: inline.accepted,
+      quarantined: inline.quarantined,
+      issueCounts: inline.issueCounts,
+    });
+    const rows = (source: string) =>
+      t.store.db
+        .selectFrom("source_record")
+        .select(["source_record_id", "row_number", "content_hash", "standardized"])
+        .where("source", "=", source)
+        .orderBy("id")
+        .execute();
+    const a = await rows("orders");
+    const b = await rows("orders_threads");
+    expect(a.length).toBeGreaterThan(300);
+    expect(b).toEqual(a);
+  });
+
   it("marks the run failed and says why when the file is missing", async () => {
     const mapping = compileMapping({ source: "gone", fields: { e: "email" } });
     await expect(importSource(t.store, { path: join(dir, "nope.csv"), mapping })).rejects.toThrow(/nope\.csv/);
