@@ -6,12 +6,11 @@
  * combining diacritics are stripped, so scripts whose vowel signs are combining marks (Devanagari, Thai …)
  * survive intact.
  *
- * It runs on every name, street and city of every record, so the common all-ASCII case takes a fast path.
+ * It runs on every name, street and city of every record, so Latin text (the common case) takes a fast path
+ * through a table computed once at load.
  */
 
 const ASCII_ONLY = /^[\t\n\r\x20-\x7e]*$/;
-const ASCII_APOSTROPHE = /['`]/g;
-const ASCII_SEPARATORS = /[^a-z0-9]+/g;
 
 /** Letters that NFKD leaves alone (no decomposition) but that readers treat as plain Latin letters. */
 const SPECIAL_LETTERS: Record<string, string> = {
@@ -60,18 +59,68 @@ function replaceSpecial(ch: string): string {
   return SPECIAL_LETTERS[ch] ?? ch;
 }
 
-/** Fold case, accents and punctuation: `"  Zoë  O'Brien-Łukasz "` → `"zoe obrien lukasz"`. Never throws. */
-export function fold(input: string): string {
-  if (typeof input !== "string" || input.length === 0) return "";
-  if (ASCII_ONLY.test(input)) {
-    return input.toLowerCase().replace(ASCII_APOSTROPHE, "").replace(ASCII_SEPARATORS, " ").trim();
-  }
+/** The general path: any script. */
+function foldAny(input: string): string {
   let s = input.replace(SPECIAL_LETTER_RE, replaceSpecial).normalize("NFKD").replace(DIACRITICS, "");
   // NFKD may expose more special letters (e.g. compatibility ligatures); lower-casing may too (ẞ).
   s = s.toLowerCase().replace(SPECIAL_LETTER_RE, replaceSpecial).replace(APOSTROPHES, "");
   s = s.replace(SEPARATORS, " ").trim();
   // Recompose what is left (Hangul, kana voicing marks) so equal text stays byte-equal after folding.
   return s.normalize("NFC");
+}
+
+/**
+ * The fast path for Latin text (every character below U+0250: ASCII, Latin-1, Latin Extended-A/B): one
+ * pass over a table computed once from the general path. "" drops a character, " " separates words.
+ */
+const LATIN_LIMIT = 0x250;
+const LATIN_TABLE: string[] = [];
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+for (let code = 0; code < LATIN_LIMIT; code++) {
+  const ch = String.fromCharCode(code);
+  if (APOSTROPHES.test(ch)) LATIN_TABLE.push("");
+  else if (LETTER_OR_DIGIT.test(ch.normalize("NFKD"))) LATIN_TABLE.push(foldAny(ch));
+  else LATIN_TABLE.push(" ");
+  APOSTROPHES.lastIndex = 0;
+}
+const LATIN_ONLY = /^[^\u0250-\uffff]*$/;
+
+function foldLatin(input: string): string {
+  let out = "";
+  let space = false;
+  for (let i = 0; i < input.length; i++) {
+    const mapped = LATIN_TABLE[input.charCodeAt(i)]!;
+    if (mapped === " ") {
+      space = out.length > 0;
+    } else if (mapped !== "") {
+      if (space) {
+        out += " ";
+        space = false;
+      }
+      out += mapped;
+    }
+  }
+  return out;
+}
+
+/** Fold case, accents and punctuation: `"  Zoë  O'Brien-Łukasz "` → `"zoe obrien lukasz"`. Never throws. */
+export function fold(input: string): string {
+  if (typeof input !== "string" || input.length === 0) return "";
+  return LATIN_ONLY.test(input) ? foldLatin(input) : foldAny(input);
+}
+
+const WHITESPACE_RUN = /\s+/g;
+
+/**
+ * Fold case and accents only, keeping punctuation (for parsers that need "3/12", "#4", "12-14" or commas):
+ * `"Rue de l'Église, 3/12"` → `"rue de l'eglise, 3/12"`. Whitespace runs become one space.
+ */
+export function foldLetters(input: string): string {
+  if (typeof input !== "string" || input.length === 0) return "";
+  if (ASCII_ONLY.test(input)) return input.toLowerCase().replace(WHITESPACE_RUN, " ").trim();
+  let s = input.replace(SPECIAL_LETTER_RE, replaceSpecial).normalize("NFKD").replace(DIACRITICS, "");
+  s = s.toLowerCase().replace(SPECIAL_LETTER_RE, replaceSpecial);
+  return s.replace(WHITESPACE_RUN, " ").trim().normalize("NFC");
 }
 
 /** The folded words of a string; empty when nothing but punctuation remains. */
