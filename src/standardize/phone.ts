@@ -6,6 +6,7 @@ import type { PhoneAttribute } from "../model/source-record.js";
 import type { PhoneType, StandardPhone } from "../model/standardized.js";
 import { countryCode } from "./countries.js";
 import { fold } from "./fold.js";
+import { boundedMemo } from "./memo.js";
 
 /**
  * Phone numbers, with libphonenumber-js and its full ("max") metadata, so that validity and line type are
@@ -151,7 +152,17 @@ function normalizeCountry(country: string | undefined): CountryCode | undefined 
  * Standardise one phone number. `defaultCountry` (ISO alpha-2) is used for numbers written without their
  * country code. Never throws.
  */
-export function standardizePhone(
+export const standardizePhone: (
+  p: PhoneAttribute,
+  defaultCountry?: string,
+  field?: string,
+) => Checked<StandardPhone> = boundedMemo(
+  standardizePhoneUncached,
+  (p, defaultCountry, field) =>
+    `${p?.number}\u0001${p?.label ?? ""}\u0001${defaultCountry ?? ""}\u0001${field ?? ""}`,
+);
+
+function standardizePhoneUncached(
   p: PhoneAttribute,
   defaultCountry?: string,
   field = "phone",

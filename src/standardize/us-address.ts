@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { fold } from "./fold.js";
+import { boundedMemo } from "./memo.js";
 import { expandDirection, expandStreet } from "./street-types.js";
 
 /**
@@ -51,8 +52,13 @@ function folded(value: string | undefined): string | null {
   return f === "" ? null : f;
 }
 
-/** Parse a US address (a street line, or a whole address on one line); null when nothing was recognised. */
-export function parseUsAddress(text: string): UsAddressParts | null {
+/**
+ * Parse a US address (a street line, or a whole address on one line); null when nothing was recognised.
+ * Memoised: parse-address builds regular expressions on every call, and addresses repeat across records.
+ */
+export const parseUsAddress = boundedMemo(parseUsAddressUncached, (text: string) => text);
+
+function parseUsAddressUncached(text: string): UsAddressParts | null {
   if (typeof text !== "string" || text.trim() === "" || text.length > MAX_INPUT) return null;
   let parsed: ParsedLocation | null;
   try {
