@@ -31,13 +31,21 @@ const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const progress = terminalProgress();
 let t0 = performance.now();
 progress.start("generate", people, "people");
-const gen = await generate({ people, seed: Number(opts.seed), outDir: dataDir, onProgress: (d) => progress.update(d) });
+const gen = await generate({
+  people,
+  seed: Number(opts.seed),
+  outDir: dataDir,
+  onProgress: (d) => progress.update(d),
+});
 progress.stop();
 const generateSeconds = (performance.now() - t0) / 1000;
 const peakAfterGenerate = peak();
 
 const store = opts.pg
-  ? await openStore({ url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", schema: "bench" })
+  ? await openStore({
+      url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+      schema: "bench",
+    })
   : await openStore({ file: join(opts.dir, "bench.db") });
 const manifest = JSON.parse(readFileSync(join(dataDir, "manifest.json"), "utf8")) as {
   sources: { name: string; file: string; mapping: string | null }[];
@@ -47,7 +55,11 @@ const rows: string[] = [];
 let totalRows = 0;
 for (const s of manifest.sources) {
   if (!s.mapping) continue;
-  const r = await importSource(store, { path: join(dataDir, s.file), mapping: loadMapping(join(dataDir, s.mapping)), progress });
+  const r = await importSource(store, {
+    path: join(dataDir, s.file),
+    mapping: loadMapping(join(dataDir, s.mapping)),
+    progress,
+  });
   totalRows += r.rowsRead;
   rows.push(
     `| ${s.name} | ${r.rowsRead.toLocaleString("en-US")} | ${r.quarantined} | ${r.seconds.toFixed(1)} | ${Math.round(r.rowsPerSecond).toLocaleString("en-US")} |`,
@@ -56,12 +68,22 @@ for (const s of manifest.sources) {
 const importSeconds = (performance.now() - t0) / 1000;
 await store.close();
 
-console.log(`\n## generate + import, ${people.toLocaleString("en-US")} people (${opts.pg ? "PostgreSQL" : "SQLite"})\n`);
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+console.log(
+  `\n## generate + import, ${people.toLocaleString("en-US")} people (${opts.pg ? "PostgreSQL" : "SQLite"})\n`,
+);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
+);
 console.log(`| phase | seconds | rows | rows/s |`);
 console.log(`|---|---|---|---|`);
-console.log(`| generate (${Object.values(gen.records).reduce((a, b) => a + b, 0).toLocaleString("en-US")} records, all sources) | ${generateSeconds.toFixed(1)} | | |`);
-console.log(`| import (mapped sources) | ${importSeconds.toFixed(1)} | ${totalRows.toLocaleString("en-US")} | ${Math.round(totalRows / importSeconds).toLocaleString("en-US")} |`);
+console.log(
+  `| generate (${Object.values(gen.records)
+    .reduce((a, b) => a + b, 0)
+    .toLocaleString("en-US")} records, all sources) | ${generateSeconds.toFixed(1)} | | |`,
+);
+console.log(
+  `| import (mapped sources) | ${importSeconds.toFixed(1)} | ${totalRows.toLocaleString("en-US")} | ${Math.round(totalRows / importSeconds).toLocaleString("en-US")} |`,
+);
 console.log(`\npeak RSS: ${peakAfterGenerate} MiB after generating, ${peak()} MiB overall\n`);
 console.log(`| source | rows | quarantined | seconds | rows/s |`);
 console.log(`|---|---|---|---|---|`);

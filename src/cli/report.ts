@@ -23,6 +23,11 @@ export function printImportReports(reports: ImportReport[]): void {
   if (issues.size > 0) {
     const top = [...issues.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
     console.log(`\nData issues found while standardising (records keep them; top ${top.length}):`);
-    console.log(table(["issue", "count"], top.map(([code, n]) => [code, n])));
+    console.log(
+      table(
+        ["issue", "count"],
+        top.map(([code, n]) => [code, n]),
+      ),
+    );
   }
 }

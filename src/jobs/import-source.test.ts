@@ -28,7 +28,10 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
   });
 
   it.skipIf(!existsSync(febrl3))("imports FEBRL dataset3 with no row quarantined", async () => {
-    const report = await importSource(t.store, { path: febrl3, mapping: loadMapping(join(examples, "febrl.json")) });
+    const report = await importSource(t.store, {
+      path: febrl3,
+      mapping: loadMapping(join(examples, "febrl.json")),
+    });
     expect(report).toMatchObject({ rowsRead: 5000, accepted: 5000, newRecords: 5000, quarantined: 0 });
     const r = await getRecord(t.store, "febrl", "rec-1496-org");
     expect(r?.attributes.name).toEqual({ given: "mitchell", family: "green" });
@@ -37,16 +40,19 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
     expect(r?.standardized.addresses[0]?.country).toBe("AU");
   });
 
-  it.skipIf(!existsSync(fake1000))("imports Splink's fake_1000 with no row quarantined, and re-imports as unchanged", async () => {
-    const mapping = loadMapping(join(examples, "splink-fake-1000.json"));
-    const first = await importSource(t.store, { path: fake1000, mapping });
-    expect(first).toMatchObject({ rowsRead: 1000, accepted: 1000, newRecords: 1000, quarantined: 0 });
-    const again = await importSource(t.store, { path: fake1000, mapping });
-    expect(again).toMatchObject({ rowsRead: 1000, newRecords: 0, newVersions: 0, unchanged: 1000 });
-    expect(await countRecords(t.store)).toEqual([{ source: "fake_1000", records: 1000, versions: 1000 }]);
-    const r = await getRecord(t.store, "fake_1000", "0");
-    expect(r?.standardized.emails[0]?.normalized).toBe("robert255@smith.net");
-  });
+  it.skipIf(!existsSync(fake1000))(
+    "imports Splink's fake_1000 with no row quarantined, and re-imports as unchanged",
+    async () => {
+      const mapping = loadMapping(join(examples, "splink-fake-1000.json"));
+      const first = await importSource(t.store, { path: fake1000, mapping });
+      expect(first).toMatchObject({ rowsRead: 1000, accepted: 1000, newRecords: 1000, quarantined: 0 });
+      const again = await importSource(t.store, { path: fake1000, mapping });
+      expect(again).toMatchObject({ rowsRead: 1000, newRecords: 0, newVersions: 0, unchanged: 1000 });
+      expect(await countRecords(t.store)).toEqual([{ source: "fake_1000", records: 1000, versions: 1000 }]);
+      const r = await getRecord(t.store, "fake_1000", "0");
+      expect(r?.standardized.emails[0]?.normalized).toBe("robert255@smith.net");
+    },
+  );
 
   it("quarantines every bad row of a broken CSV, names each, and keeps every good row", async () => {
     const header = "id,first_name,last_name,email,city\n";
@@ -55,7 +61,8 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
     const goodIds: string[] = [];
     for (let i = 1; i <= 40; i++) {
       if (i === 10) parts.push(Buffer.from("10,too,few\n"));
-      else if (i === 20) parts.push(Buffer.from(`20,Big,Field,big@example.com,"${"x".repeat(10 * 1024 * 1024)}"\n`));
+      else if (i === 20)
+        parts.push(Buffer.from(`20,Big,Field,big@example.com,"${"x".repeat(10 * 1024 * 1024)}"\n`));
       else if (i === 30) parts.push(Buffer.from(",No,Id,noid@example.com,Paris\n"));
       else {
         parts.push(Buffer.from(good(i), "utf8"));
@@ -66,7 +73,13 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
     writeFileSync(path, Buffer.concat(parts));
     const mapping = compileMapping({
       source: "broken",
-      fields: { id: "id", first_name: "name.given", last_name: "name.family", email: "email", city: "address.city" },
+      fields: {
+        id: "id",
+        first_name: "name.given",
+        last_name: "name.family",
+        email: "email",
+        city: "address.city",
+      },
     });
     const report = await importSource(t.store, { path, mapping, batchSize: 7 });
     expect(report.rowsRead).toBe(40);
@@ -80,18 +93,22 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
     ]);
     expect(rows[0]?.reason).toMatch(/10/);
     expect(rows[1]?.raw.length).toBeLessThanOrEqual(64 * 1024 + 1);
-    for (const id of goodIds) expect((await getRecord(t.store, "broken", id))?.attributes.name?.given).toBe("Zoë");
+    for (const id of goodIds)
+      expect((await getRecord(t.store, "broken", id))?.attributes.name?.given).toBe("Zoë");
     const run = await getImportRun(t.store, report.runId);
     expect(run).toMatchObject({ status: "completed", rowsRead: 40, quarantined: 3, accepted: 37 });
   });
 
   it("reads a Latin-1 file without mangling accents", async () => {
     const path = join(dir, "latin1.csv");
-    writeFileSync(path, iconv.encode("id;nom;prénom;ville\n1;Lefèvre;Hélène;Besançon\n2;Núñez;José;Málaga\n", "latin1"));
+    writeFileSync(
+      path,
+      iconv.encode("id;nom;prénom;ville\n1;Lefèvre;Hélène;Besançon\n2;Núñez;José;Málaga\n", "latin1"),
+    );
     const mapping = compileMapping({
       source: "fr",
       defaultCountry: "FR",
-      fields: { id: "id", nom: "name.family", "prénom": "name.given", ville: "address.city" },
+      fields: { id: "id", nom: "name.family", prénom: "name.given", ville: "address.city" },
     });
     const report = await importSource(t.store, { path, mapping });
     expect(report.quarantined).toBe(0);
@@ -107,7 +124,11 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
     const mapping = loadMapping(join(data, "mappings/orders.json"));
     const inline = await importSource(t.store, { path: join(data, "orders.csv"), mapping, workers: 0 });
     const other = compileMapping({ ...mapping.mapping, source: "orders_threads" });
-    const threaded = await importSource(t.store, { path: join(data, "orders.csv"), mapping: other, workers: 2 });
+    const threaded = await importSource(t.store, {
+      path: join(data, "orders.csv"),
+      mapping: other,
+      workers: 2,
+    });
     expect(threaded).toMatchObject({
       rowsRead: inline.rowsRead,
       accepted: inline.accepted,
@@ -129,7 +150,9 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
 
   it("marks the run failed and says why when the file is missing", async () => {
     const mapping = compileMapping({ source: "gone", fields: { e: "email" } });
-    await expect(importSource(t.store, { path: join(dir, "nope.csv"), mapping })).rejects.toThrow(/nope\.csv/);
+    await expect(importSource(t.store, { path: join(dir, "nope.csv"), mapping })).rejects.toThrow(
+      /nope\.csv/,
+    );
     const runs = await t.store.db.selectFrom("import_run").select(["status", "error"]).execute();
     expect(runs).toHaveLength(1);
     expect(runs[0]?.status).toBe("failed");

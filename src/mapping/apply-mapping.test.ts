@@ -7,7 +7,10 @@ const importedAt = "2026-01-02T03:04:05.000Z";
 describe("compileMapping", () => {
   it("names every bad target and the field it is in", () => {
     try {
-      compileMapping({ source: "crm", fields: { a: "name.nick", b: "identifier:passport", c: "adress.city" } });
+      compileMapping({
+        source: "crm",
+        fields: { a: "name.nick", b: "identifier:passport", c: "adress.city" },
+      });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(MappingError);
@@ -18,11 +21,15 @@ describe("compileMapping", () => {
   });
 
   it("refuses two columns feeding the record id", () => {
-    expect(() => compileMapping({ source: "crm", fields: { a: "id", b: "id" } })).toThrow(/2 fields map to "id"/);
+    expect(() => compileMapping({ source: "crm", fields: { a: "id", b: "id" } })).toThrow(
+      /2 fields map to "id"/,
+    );
   });
 
   it("refuses a source name with spaces and a trust above 1", () => {
-    expect(() => compileMapping({ source: "my crm", trust: 2, fields: { a: "email" } })).toThrow(MappingError);
+    expect(() => compileMapping({ source: "my crm", trust: 2, fields: { a: "email" } })).toThrow(
+      MappingError,
+    );
   });
 });
 
@@ -119,7 +126,12 @@ describe("applyMapping", () => {
   });
 
   it("keeps an unreadable observed time as an issue and falls back to the import time", () => {
-    const result = applyMapping(crm, { customer_id: "C-1", email: "a@b.co", updated_at: "last tuesday" }, 1, importedAt);
+    const result = applyMapping(
+      crm,
+      { customer_id: "C-1", email: "a@b.co", updated_at: "last tuesday" },
+      1,
+      importedAt,
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.record.observedAt).toBe(importedAt);
@@ -163,18 +175,29 @@ describe("applyMapping", () => {
       { type: "device_id", value: "D1" },
       { type: "user_id", value: "42" },
     ]);
-    expect(result.record.attributes.extra).toEqual({ "$.traits.plan": "pro", "$.context.device.model": "Pixel" });
+    expect(result.record.attributes.extra).toEqual({
+      "$.traits.plan": "pro",
+      "$.context.device.model": "Pixel",
+    });
   });
 
   it("feeds one column to several targets", () => {
-    const m = compileMapping({ source: "orders", fields: { order_id: ["id", "identifier:order_id"], email: "email" } });
+    const m = compileMapping({
+      source: "orders",
+      fields: { order_id: ["id", "identifier:order_id"], email: "email" },
+    });
     const result = applyMapping(m, { order_id: "O-9", email: "a@b.co" }, 1, importedAt);
     expect(result.ok && result.record.sourceRecordId).toBe("O-9");
     expect(result.ok && result.record.attributes.identifiers).toEqual([{ type: "order_id", value: "O-9" }]);
   });
 
   it("treats blank and whitespace-only cells as absent", () => {
-    const result = applyMapping(crm, { customer_id: "C-2", first_name: "   ", email: "", phone: "555 0100" }, 1, importedAt);
+    const result = applyMapping(
+      crm,
+      { customer_id: "C-2", first_name: "   ", email: "", phone: "555 0100" },
+      1,
+      importedAt,
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.record.attributes.name).toBeUndefined();
@@ -188,10 +211,26 @@ describe("applyMapping output", () => {
     const { sourceRecordSchema } = await import("../model/source-record.js");
     const m = compileMapping({
       source: "s",
-      fields: { id: "id", n: "name.full", e: "email", p: "phone", a: "address.full", d: "dateOfBirth", x: "extra:x" },
+      fields: {
+        id: "id",
+        n: "name.full",
+        e: "email",
+        p: "phone",
+        a: "address.full",
+        d: "dateOfBirth",
+        x: "extra:x",
+      },
     });
     const rows = [
-      { id: " 7 ", n: "  Dr Ann Lee ", e: ["a@b.co", "", " "], p: 4155550100, a: "1 Main St", d: "1980", x: { y: 1 } },
+      {
+        id: " 7 ",
+        n: "  Dr Ann Lee ",
+        e: ["a@b.co", "", " "],
+        p: 4155550100,
+        a: "1 Main St",
+        d: "1980",
+        x: { y: 1 },
+      },
       { id: 8, n: true, e: "e", p: "  ", a: "", d: new Date("2000-01-02"), x: null },
     ];
     for (const [i, row] of rows.entries()) {

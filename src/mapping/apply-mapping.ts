@@ -1,4 +1,4 @@
-import { issue, type Issue } from "../model/issue.js";
+import { type Issue, issue } from "../model/issue.js";
 import {
   emptyAttributes,
   type PostalAddress,
@@ -19,7 +19,8 @@ function asText(value: unknown): string | null {
     const s = value.trim();
     return s === "" ? null : s;
   }
-  if (typeof value === "number" || typeof value === "bigint") return Number.isFinite(Number(value)) ? String(value) : null;
+  if (typeof value === "number" || typeof value === "bigint")
+    return Number.isFinite(Number(value)) ? String(value) : null;
   if (typeof value === "boolean") return value ? "true" : "false";
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   return null;
@@ -70,7 +71,9 @@ export function applyMapping(
     const values = asTexts(raw);
     if (values.length === 0) continue;
     if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && !(raw instanceof Date)) {
-      issues.push(issue("mapping_object_value", `${field.source} holds an object, not a value`, field.source));
+      issues.push(
+        issue("mapping_object_value", `${field.source} holds an object, not a value`, field.source),
+      );
       continue;
     }
     const first = values[0] as string;
@@ -82,7 +85,11 @@ export function applyMapping(
         observedAt = toIsoTime(first);
         if (observedAt === null) {
           issues.push(
-            issue("observed_at_unreadable", `"${first}" in ${field.source} is not a time; import time used`, "observedAt"),
+            issue(
+              "observed_at_unreadable",
+              `"${first}" in ${field.source} is not a time; import time used`,
+              "observedAt",
+            ),
           );
         }
         break;
@@ -121,7 +128,9 @@ export function applyMapping(
       case "identifier":
         for (const value of values) {
           attributes.identifiers.push(
-            target.namespace ? { type: target.type, value, namespace: target.namespace } : { type: target.type, value },
+            target.namespace
+              ? { type: target.type, value, namespace: target.namespace }
+              : { type: target.type, value },
           );
         }
         mappedValues++;
@@ -143,12 +152,21 @@ export function applyMapping(
   }
 
   if (compiled.hasId && sourceRecordId === null) {
-    return { ok: false, reason: issue("missing_id", `row ${rowNumber} has no record id`, "id", "error"), issues };
+    return {
+      ok: false,
+      reason: issue("missing_id", `row ${rowNumber} has no record id`, "id", "error"),
+      issues,
+    };
   }
   if (mappedValues === 0) {
     return {
       ok: false,
-      reason: issue("empty_record", `row ${rowNumber} has none of the mapped person attributes`, undefined, "error"),
+      reason: issue(
+        "empty_record",
+        `row ${rowNumber} has none of the mapped person attributes`,
+        undefined,
+        "error",
+      ),
       issues,
     };
   }

@@ -1,4 +1,4 @@
-import { issue, type Issue } from "../model/issue.js";
+import { type Issue, issue } from "../model/issue.js";
 import { type SourceMapping, type SourceMappingInput, sourceMappingSchema } from "../model/mapping.js";
 import { type CompiledPath, compilePath } from "./json-path.js";
 import { type MappingTarget, parseTarget } from "./target.js";
@@ -56,9 +56,11 @@ export function compileMapping(input: SourceMappingInput | unknown, origin?: str
   const singles = ["id", "observedAt", "dateOfBirth", "gender"] as const;
   for (const kind of singles) {
     const n = fields.filter((f) => f.target.kind === kind).length;
-    if (n > 1) problems.push(issue("mapping_duplicate_target", `${n} fields map to "${kind}"`, "fields", "error"));
+    if (n > 1)
+      problems.push(issue("mapping_duplicate_target", `${n} fields map to "${kind}"`, "fields", "error"));
   }
-  if (Object.keys(mapping.fields).length === 0) problems.push(issue("mapping_empty", "the mapping maps no field", "fields", "error"));
+  if (Object.keys(mapping.fields).length === 0)
+    problems.push(issue("mapping_empty", "the mapping maps no field", "fields", "error"));
   if (problems.length > 0) throw new MappingError(problems, origin);
   return {
     mapping,

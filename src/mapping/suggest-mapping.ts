@@ -21,8 +21,14 @@ export interface MappingSuggestion {
 }
 
 const byName: [RegExp, string][] = [
-  [/^(rec(ord)?|row|customer|cust|client|contact|person|member|account|user|subscriber|submission|message|profile)?_?(id|key|no|number|num)$|^(unique_id|uid|uuid|guid|rec_id|message_?id)$/, "id"],
-  [/^(updated|modified|changed|last_?modified|observed|submitted|created|timestamp|event_?time|received)(_?at|_?on|_?date|_?time)?$|^(timestamp|date_modified)$/, "observedAt"],
+  [
+    /^(rec(ord)?|row|customer|cust|client|contact|person|member|account|user|subscriber|submission|message|profile)?_?(id|key|no|number|num)$|^(unique_id|uid|uuid|guid|rec_id|message_?id)$/,
+    "id",
+  ],
+  [
+    /^(updated|modified|changed|last_?modified|observed|submitted|created|timestamp|event_?time|received)(_?at|_?on|_?date|_?time)?$|^(timestamp|date_modified)$/,
+    "observedAt",
+  ],
   [/^(title|salutation|honorific|prefix)$/, "name.title"],
   [/^(first|given|fore|f)_?names?$|^(first|given|forename|fname|firstname|givenname)$/, "name.given"],
   [/^(middle|second)_?names?$|^(middle|middle_?initial|mi)$/, "name.middle"],
@@ -128,7 +134,11 @@ export function suggestMapping(
   return { mapping, columns };
 }
 
-function suggestColumn(source: string, header: string, examples: string[]): Omit<ColumnSuggestion, "examples"> {
+function suggestColumn(
+  source: string,
+  header: string,
+  examples: string[],
+): Omit<ColumnSuggestion, "examples"> {
   for (const [pattern, target] of byName) {
     if (pattern.test(header)) {
       const resolved = target === "text:$name" ? `text:${header}` : target;

@@ -31,6 +31,7 @@ export function jaro(x: string, y: string): number {
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = i > window ? i - window : 0;
+    // biome-ignore lint/complexity/useMathMinMax: the innermost loop; comparisons beat a call
     const hi = i + window + 1 < lb ? i + window + 1 : lb;
     const c = a.charCodeAt(i);
     for (let j = lo; j < hi; j++) {
@@ -55,7 +56,13 @@ export function jaro(x: string, y: string): number {
   return (m / la + m / lb + (m - (transpositions >> 1)) / m) / 3;
 }
 
-export function jaroWinkler(a: string, b: string, prefixScale = 0.1, maxPrefix = 4, boostThreshold = 0.7): number {
+export function jaroWinkler(
+  a: string,
+  b: string,
+  prefixScale = 0.1,
+  maxPrefix = 4,
+  boostThreshold = 0.7,
+): number {
   const j = jaro(a, b);
   if (j <= boostThreshold || j === 1) return j;
   const limit = Math.min(maxPrefix, a.length, b.length);

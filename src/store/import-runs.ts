@@ -25,7 +25,15 @@ export interface ImportRun extends ImportCounts {
 }
 
 export function emptyCounts(): ImportCounts {
-  return { rowsRead: 0, accepted: 0, newRecords: 0, newVersions: 0, unchanged: 0, quarantined: 0, issueCounts: {} };
+  return {
+    rowsRead: 0,
+    accepted: 0,
+    newRecords: 0,
+    newVersions: 0,
+    unchanged: 0,
+    quarantined: 0,
+    issueCounts: {},
+  };
 }
 
 export async function startImportRun(
@@ -110,7 +118,12 @@ export async function getImportRun(store: Store, id: string): Promise<ImportRun 
 }
 
 export async function listImportRuns(store: Store, limit = 50): Promise<ImportRun[]> {
-  const ids = await store.db.selectFrom("import_run").select("id").orderBy("started_at", "desc").limit(limit).execute();
+  const ids = await store.db
+    .selectFrom("import_run")
+    .select("id")
+    .orderBy("started_at", "desc")
+    .limit(limit)
+    .execute();
   const runs = await Promise.all(ids.map((r) => getImportRun(store, r.id)));
   return runs.filter((r): r is ImportRun => r !== null);
 }

@@ -136,7 +136,10 @@ type RecordInsert = Insertable<Database["source_record"]>;
 
 async function insertRows(trx: Transaction<Database>, rows: RecordInsert[]): Promise<void> {
   for (let i = 0; i < rows.length; i += insertChunk) {
-    await trx.insertInto("source_record").values(rows.slice(i, i + insertChunk)).execute();
+    await trx
+      .insertInto("source_record")
+      .values(rows.slice(i, i + insertChunk))
+      .execute();
   }
 }
 
@@ -189,7 +192,11 @@ export async function getRecord(
   return row ? toStored(row) : null;
 }
 
-export async function listVersions(store: Store, source: string, sourceRecordId: string): Promise<StoredRecord[]> {
+export async function listVersions(
+  store: Store,
+  source: string,
+  sourceRecordId: string,
+): Promise<StoredRecord[]> {
   const rows = await store.db
     .selectFrom("source_record")
     .selectAll()

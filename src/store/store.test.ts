@@ -1,10 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SourceRecord } from "../model/source-record.js";
 import type { StandardizedRecord } from "../model/standardized.js";
-import { emptyCounts, finishImportRun, getImportRun, saveImportProgress, startImportRun } from "./import-runs.js";
+import {
+  emptyCounts,
+  finishImportRun,
+  getImportRun,
+  saveImportProgress,
+  startImportRun,
+} from "./import-runs.js";
 import type { Store } from "./open-store.js";
 import { listQuarantine, quarantineRows } from "./quarantine.js";
-import { countRecords, getRecord, listVersions, type PendingRecord, upsertSource, writeRecords } from "./source-records.js";
+import {
+  countRecords,
+  getRecord,
+  listVersions,
+  type PendingRecord,
+  upsertSource,
+  writeRecords,
+} from "./source-records.js";
 import { type TestStore, testEngines } from "./testing.js";
 
 const standardized: StandardizedRecord = {
@@ -65,7 +78,10 @@ describe.each(await testEngines())("store on $name", (engine) => {
     const first = await write(t.store, "r1", [pending("1", "a@x.com", "h1"), pending("2", "b@x.com", "h2")]);
     expect(first).toEqual({ newRecords: 2, newVersions: 0, unchanged: 0 });
 
-    const second = await write(t.store, "r2", [pending("1", "a@x.com", "h1"), pending("2", "b2@x.com", "h2b")]);
+    const second = await write(t.store, "r2", [
+      pending("1", "a@x.com", "h1"),
+      pending("2", "b2@x.com", "h2b"),
+    ]);
     expect(second).toEqual({ newRecords: 0, newVersions: 1, unchanged: 1 });
 
     const versions = await listVersions(t.store, "crm", "2");
@@ -84,7 +100,10 @@ describe.each(await testEngines())("store on $name", (engine) => {
   });
 
   it("versions a record that appears twice in one batch with different content", async () => {
-    const outcome = await write(t.store, "r1", [pending("7", "a@x.com", "h1", 1), pending("7", "c@x.com", "h3", 2)]);
+    const outcome = await write(t.store, "r1", [
+      pending("7", "a@x.com", "h1", 1),
+      pending("7", "c@x.com", "h3", 2),
+    ]);
     expect(outcome).toEqual({ newRecords: 1, newVersions: 1, unchanged: 0 });
     expect((await listVersions(t.store, "crm", "7")).map((v) => v.rowNumber)).toEqual([1, 2]);
   });
@@ -115,7 +134,13 @@ describe.each(await testEngines())("store on $name", (engine) => {
       format: "csv",
       startedAt: "2025-01-01T00:00:00.000Z",
     });
-    const counts = { ...emptyCounts(), rowsRead: 3, accepted: 1, quarantined: 2, issueCounts: { email_invalid: 4 } };
+    const counts = {
+      ...emptyCounts(),
+      rowsRead: 3,
+      accepted: 1,
+      quarantined: 2,
+      issueCounts: { email_invalid: 4 },
+    };
     await t.store.db.transaction().execute(async (trx) => {
       await quarantineRows(trx, [
         {
@@ -135,7 +160,7 @@ describe.each(await testEngines())("store on $name", (engine) => {
           code: "missing_id",
           field: "id",
           reason: "row 3 has no record id",
-          raw: "{\"e\":\"'; drop table source_record; --\"}",
+          raw: '{"e":"\'; drop table source_record; --"}',
           createdAt: "2025-01-01T00:00:00.000Z",
         },
       ]);

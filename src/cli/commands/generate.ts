@@ -13,7 +13,8 @@ export function registerGenerate(program: Command): void {
     .action(async (opts: { people: string; seed: string; out: string }) => {
       const people = Number(opts.people);
       const seed = Number(opts.seed);
-      if (!Number.isInteger(people) || people <= 0) throw new Error(`--people must be a positive whole number`);
+      if (!Number.isInteger(people) || people <= 0)
+        throw new Error(`--people must be a positive whole number`);
       if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number`);
       const progress = terminalProgress();
       progress.start("generate", people, "people");
@@ -23,8 +24,15 @@ export function registerGenerate(program: Command): void {
         outDir: opts.out,
         onProgress: (done) => progress.update(done),
       });
-      progress.stop(`${report.people} people in ${report.households} households, ${report.seconds.toFixed(1)} s`);
-      console.log(table(["source", "records"], Object.entries(report.records).map(([s, n]) => [s, n])));
+      progress.stop(
+        `${report.people} people in ${report.households} households, ${report.seconds.toFixed(1)} s`,
+      );
+      console.log(
+        table(
+          ["source", "records"],
+          Object.entries(report.records).map(([s, n]) => [s, n]),
+        ),
+      );
       console.log(`\nwritten to ${opts.out} (manifest.json, truth.csv and a mapping per source)`);
     });
 }

@@ -13,13 +13,26 @@ export function registerInspect(program: Command): void {
       await withStore(program.opts<GlobalOptions>(), async (store) => {
         console.log(`store: ${store.describe} (${store.dialect})\n`);
         const counts = await countRecords(store);
-        console.log(table(["source", "records", "versions"], counts.map((c) => [c.source, c.records, c.versions])));
+        console.log(
+          table(
+            ["source", "records", "versions"],
+            counts.map((c) => [c.source, c.records, c.versions]),
+          ),
+        );
         const runs = await listImportRuns(store, 10);
         console.log("\nrecent imports:");
         console.log(
           table(
             ["run", "source", "status", "read", "accepted", "quarantined", "started"],
-            runs.map((r) => [r.id.slice(0, 8), r.source, r.status, r.rowsRead, r.accepted, r.quarantined, r.startedAt]),
+            runs.map((r) => [
+              r.id.slice(0, 8),
+              r.source,
+              r.status,
+              r.rowsRead,
+              r.accepted,
+              r.quarantined,
+              r.startedAt,
+            ]),
           ),
         );
       });
@@ -36,7 +49,8 @@ export function registerInspect(program: Command): void {
       await withStore(program.opts<GlobalOptions>(), async (store) => {
         let runId = opts.run;
         if (runId && runId.length < 36) {
-          runId = (await listImportRuns(store, 1000)).find((r) => r.id.startsWith(opts.run ?? ""))?.id ?? runId;
+          runId =
+            (await listImportRuns(store, 1000)).find((r) => r.id.startsWith(opts.run ?? ""))?.id ?? runId;
         }
         const rows = await listQuarantine(store, {
           ...(runId ? { importRunId: runId } : {}),
