@@ -100,3 +100,36 @@ describe("suggestMapping value sniffing", () => {
     expect(mapping.fields.tel).toBe("phone");
   });
 });
+
+describe("suggestMapping on Segment events", () => {
+  it("reads identities where Segment puts them and keeps event context as extra", () => {
+    const rows = [
+      {
+        messageId: "m1",
+        type: "identify",
+        userId: "u-17",
+        anonymousId: "3e5dc756-d406-44c8-97a0-cfb03b000000",
+        timestamp: "2025-01-02T03:04:05Z",
+        traits: { email: "ann@x.com", firstName: "Ann", phone: "+1 415 555 0100" },
+        context: { device: { id: "D-1", model: "Pixel" }, app: { name: "Shop" }, ip: "1.2.3.4" },
+        properties: { order_id: "O-1", name: "Daypack" },
+      },
+    ];
+    const { mapping } = suggestMapping({ columns: Object.keys(rows[0] ?? {}), rows }, "app");
+    expect(mapping.fields).toMatchObject({
+      messageId: "id",
+      userId: "identifier:user_id",
+      anonymousId: "identifier:anonymous_id",
+      timestamp: "observedAt",
+      "$.traits.email": "email",
+      "$.traits.firstName": "name.given",
+      "$.traits.phone": "phone",
+      "$.context.device.id": "identifier:device_id",
+      "$.context.device.model": "extra:context_device_model",
+      "$.context.app.name": "extra:context_app_name",
+      "$.context.ip": "identifier:ip_address",
+      "$.properties.order_id": "identifier:order_id",
+      "$.properties.name": "extra:properties_name",
+    });
+  });
+});

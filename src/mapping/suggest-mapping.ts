@@ -20,11 +20,8 @@ export interface MappingSuggestion {
   columns: ColumnSuggestion[];
 }
 
+// Specific identifiers come before the generic record id, so that "user_id" is an identifier, not the key.
 const byName: [RegExp, string][] = [
-  [
-    /^(rec(ord)?|row|customer|cust|client|contact|person|member|account|user|subscriber|submission|message|profile)?_?(id|key|no|number|num)$|^(unique_id|uid|uuid|guid|rec_id|message_?id)$/,
-    "id",
-  ],
   [
     /^(updated|modified|changed|last_?modified|observed|submitted|created|timestamp|event_?time|received)(_?at|_?on|_?date|_?time)?$|^(timestamp|date_modified)$/,
     "observedAt",
@@ -39,8 +36,11 @@ const byName: [RegExp, string][] = [
   [/mobile|cell/, "phone:mobile"],
   [/phone|tel(ephone)?|fax|contact_?number/, "phone"],
   [/^(street_?(number|no|num)|house_?(number|no|num)|building_?number)$/, "address.streetNumber"],
-  [/^(street|street_?name|road)$/, "address.street"],
-  [/^(address_?1|address_?line_?1|addr1|line_?1|street_?address|address)$/, "address.line1"],
+  [/^(street_?name|road_?name)$/, "address.street"],
+  [
+    /^(address_?1|address_?line_?1|addr1|line_?1|street_?address|street|street_?line|address)$/,
+    "address.line1",
+  ],
   [/^(address_?2|address_?line_?2|addr2|line_?2)$/, "address.line2"],
   [/^(apt|apartment|unit|suite|flat)$/, "address.unit"],
   [/^(suburb|locality|district|neighbou?rhood)$/, "address.locality"],
@@ -53,13 +53,17 @@ const byName: [RegExp, string][] = [
   [/^(gender|sex)$/, "gender"],
   [/^(user_?id|userid)$/, "identifier:user_id"],
   [/^(anonymous_?id|anon_?id)$/, "identifier:anonymous_id"],
-  [/^(device_?id|idfa|gaid|advertising_?id)$/, "identifier:device_id"],
+  [/^(device_?id|idfa|gaid|advertising_?id|device_advertising_?id)$/, "identifier:device_id"],
   [/^(cookie|cookie_?id|ga_?client_?id)$/, "identifier:cookie"],
   [/(loyalty|membership|card)_?(number|no|id)?$/, "identifier:loyalty_number"],
   [/^(handle|username|screen_?name|twitter|instagram)$/, "identifier:social_handle"],
   [/(soc_?sec|ssn|national_?id|social_?security|passport|nin)/, "identifier:national_id"],
   [/^(ip|ip_?address|client_?ip)$/, "identifier:ip_address"],
   [/^(order_?id|order_?number|order_?no)$/, "identifier:order_id"],
+  [
+    /^(rec(ord)?|row|customer|cust|client|contact|person|member|account|user|subscriber|submission|message|profile)?_?(id|key|no|number|num)$|^(unique_id|uid|uuid|guid|rec_id|message_?id)$/,
+    "id",
+  ],
   [/^(notes?|comments?|bio|description|message|body|text)$/, "text:$name"],
 ];
 
@@ -89,7 +93,9 @@ export function suggestMapping(
   options: { defaultCountry?: string } = {},
 ): MappingSuggestion {
   const values = new Map<string, string[]>();
+  // Columns in the file's own order; nested JSON paths where their top-level key stands.
   const order: string[] = [];
+  const position = new Map(sample.columns.map((c, i) => [c, i]));
   for (const row of sample.rows) {
     for (const [path, value] of leaves(row)) {
       const key = formatPath(path);
@@ -108,18 +114,20 @@ export function suggestMapping(
       order.push(column);
     }
   }
+  const rank = (key: string) =>
+    position.get(key.startsWith("$.") ? (key.split(".")[1] as string) : key) ?? order.length;
+  order.sort((a, b) => rank(a) - rank(b));
 
   const columns: ColumnSuggestion[] = [];
   const taken = new Set<string>();
   for (const source of order) {
     const examples = (values.get(source) ?? []).slice(0, 200);
-    const leaf = source.startsWith("$.") ? (source.split(".").pop() as string) : source;
-    const header = normalizeHeader(leaf);
-    const suggestion = suggestColumn(source, header, examples);
+    const suggestion = suggestNested(source, examples);
+    const header = normalizeHeader(source.startsWith("$.") ? source.slice(2) : source);
     if (suggestion.target && ["id", "observedAt", "dateOfBirth", "gender"].includes(suggestion.target)) {
       if (taken.has(suggestion.target)) {
-        suggestion.target = `extra:${header}`;
         suggestion.why = `another column already maps to ${suggestion.target}; kept as extra`;
+        suggestion.target = `extra:${header}`;
         suggestion.confidence = 0.3;
       }
       taken.add(suggestion.target ?? "");
@@ -134,6 +142,33 @@ export function suggestMapping(
   return { mapping, columns };
 }
 
+/** Containers whose fields describe the person themself (Segment traits, a form, a customer object). */
+const personContainers =
+  /^(traits|form|user|customer|contact|profile|person|identity|member|subscriber|billing|shipping|address)$/;
+
+/**
+ * A nested field is read by where it sits: inside a person container its own name counts ("$.traits.email");
+ * elsewhere the last two names together do ("$.context.device.id" → device_id), and the field's own name
+ * only for identifiers and contact points, so that "$.context.app.name" is not taken for a person's name.
+ */
+function suggestNested(source: string, examples: string[]): Omit<ColumnSuggestion, "examples"> {
+  if (!source.startsWith("$.")) return suggestColumn(source, normalizeHeader(source), examples);
+  const path = source.slice(2).split(".");
+  const leaf = normalizeHeader(path[path.length - 1] as string);
+  const parent = normalizeHeader(path[path.length - 2] ?? "");
+  if (personContainers.test(parent)) return suggestColumn(source, leaf, examples);
+  const pair = suggestColumn(source, `${parent}_${leaf}`, examples);
+  if (pair.target && !pair.target.startsWith("extra:")) return pair;
+  const own = suggestColumn(source, leaf, examples);
+  if (own.target && /^(identifier:|email|phone|observedAt)/.test(own.target)) return own;
+  return {
+    source,
+    target: `extra:${normalizeHeader(path.join("_"))}`,
+    confidence: 0.2,
+    why: "not a person attribute here; kept as extra",
+  };
+}
+
 function suggestColumn(
   source: string,
   header: string,
@@ -144,7 +179,7 @@ function suggestColumn(
       const resolved = target === "text:$name" ? `text:${header}` : target;
       // A name alone can mislead ("contact" holding phones); the values have the last word when clear.
       const sniffed = sniff(examples);
-      const decisive = sniffed?.target === "email" || sniffed?.target === "identifier:anonymous_id";
+      const decisive = sniffed?.target === "email";
       if (sniffed && decisive && sniffed.confidence >= 0.9 && !sameFamily(sniffed.target, resolved)) {
         return { source, ...sniffed, why: `${sniffed.why}, although the name suggests ${resolved}` };
       }
