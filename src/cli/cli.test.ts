@@ -1,0 +1,92 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+
+/** Runs the real `tessera` command, as a user would, against a private SQLite file. */
+function tessera(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: "", ...env },
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the tessera command", () => {
+  let dir: string;
+  let db: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "tessera-cli-"));
+    db = join(dir, "t.db");
+  });
+
+  it("runs the demo: generates, imports every mapped source, and prints what was imported", () => {
+    const run = tessera(["--db", db, "demo", "--people", "150", "--data", join(dir, "demo")]);
+    expect(run.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
+    expect(run.status).toBe(0);
+    for (const source of ["crm", "orders", "web_signups", "app_events", "social"]) {
+      expect(run.stdout).toMatch(new RegExp(`^${source}\\s+[\\d,]+\\s+[\\d,]+`, "m"));
+    }
+    expect(run.stdout).toContain("access.log");
+
+    const again = tessera(["--db", db, "demo", "--people", "150", "--data", join(dir, "demo")]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("Reused the demo data set");
+    // Nothing changed, so the second import stores nothing new: every row is counted unchanged.
+    const crm = /^crm\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)/m.exec(again.stdout);
+    expect(crm?.[2]).toBe("0");
+    expect(crm?.[4]).toBe(crm?.[1]);
+
+    const status = tessera(["--db", db, "status"]);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(/^orders\s+[\d,]+/m);
+  });
+
+  it("suggests a mapping that imports the file it was made from", () => {
+    const csv = join(dir, "people.csv");
+    writeFileSync(csv, "Customer ID,First Name,Surname,E-mail,Mobile\n1,Ann,Lee,ann@x.com,+1 617 253 1000\n2,Bo,Ng,,\n");
+    const mappingFile = join(dir, "people.mapping.json");
+    const suggest = tessera(["sources", "suggest", csv, "-o", mappingFile]);
+    expect(suggest.status).toBe(0);
+    expect(suggest.stderr).toContain("mapping written to");
+    const imported = tessera(["--db", db, "import", csv, "-m", mappingFile, "--json"]);
+    expect(imported.status).toBe(0);
+    const report = JSON.parse(imported.stdout);
+    expect(report).toMatchObject({ source: "people", rowsRead: 2, accepted: 2, quarantined: 0 });
+    const record = tessera(["--db", db, "record", "people", "1"]);
+    expect(JSON.parse(record.stdout)[0].standardized.phones[0].e164).toBe("+16172531000");
+  });
+
+  it("lists quarantined rows with their reasons", () => {
+    const csv = join(dir, "bad.csv");
+    writeFileSync(csv, "id,email\n1,a@x.com\n2,b@x.com,extra,fields\n,c@x.com\n");
+    const mappingFile = join(dir, "bad.json");
+    writeFileSync(mappingFile, JSON.stringify({ source: "bad", fields: { id: "id", email: "email" } }));
+    const imported = tessera(["--db", db, "import", csv, "-m", mappingFile]);
+    expect(imported.status).toBe(0);
+    expect(imported.stdout).toMatch(/2 rows quarantined: tessera quarantine --run [0-9a-f-]{36}/);
+    const listed = tessera(["--db", db, "quarantine", "--source", "bad"]);
+    expect(listed.stdout).toMatch(/bad\s+2\s+csv_ragged_row/);
+    expect(listed.stdout).toMatch(/bad\s+3\s+missing_id/);
+  });
+
+  it("says what is wrong with a bad mapping or a missing file, without a stack trace", () => {
+    const mappingFile = join(dir, "wrong.json");
+    writeFileSync(mappingFile, JSON.stringify({ source: "x", fields: { a: "name.nickname" } }));
+    const bad = tessera(["--db", db, "import", join(dir, "bad.csv"), "-m", mappingFile]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("wrong.json: invalid source mapping");
+    expect(bad.stderr).toContain("fields.a");
+    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
+
+    const missing = tessera(["--db", db, "import", join(dir, "nope.csv"), "-m", join(dir, "bad.json")]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("nope.csv");
+    expect(missing.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
