@@ -49,7 +49,10 @@ describe("the tessera command", () => {
 
   it("suggests a mapping that imports the file it was made from", () => {
     const csv = join(dir, "people.csv");
-    writeFileSync(csv, "Customer ID,First Name,Surname,E-mail,Mobile\n1,Ann,Lee,ann@x.com,+1 617 253 1000\n2,Bo,Ng,,\n");
+    writeFileSync(
+      csv,
+      "Customer ID,First Name,Surname,E-mail,Mobile\n1,Ann,Lee,ann@x.com,+1 617 253 1000\n2,Bo,Ng,,\n",
+    );
     const mappingFile = join(dir, "people.mapping.json");
     const suggest = tessera(["sources", "suggest", csv, "-o", mappingFile]);
     expect(suggest.status).toBe(0);

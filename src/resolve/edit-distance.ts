@@ -45,7 +45,6 @@ export function levenshtein(a: string, b: string, maxDistance = Number.POSITIVE_
       const del = (prev[j] as number) + 1;
       const ins = (curr[j - 1] as number) + 1;
       const sub = (prev[j - 1] as number) + cost;
-      // biome-ignore lint/complexity/useMathMinMax: the innermost loop; comparisons beat a call
       const v = del < ins ? (del < sub ? del : sub) : ins < sub ? ins : sub;
       curr[j] = v;
       if (v < rowMin) rowMin = v;

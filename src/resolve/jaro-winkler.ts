@@ -31,7 +31,6 @@ export function jaro(x: string, y: string): number {
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = i > window ? i - window : 0;
-    // biome-ignore lint/complexity/useMathMinMax: the innermost loop; comparisons beat a call
     const hi = i + window + 1 < lb ? i + window + 1 : lb;
     const c = a.charCodeAt(i);
     for (let j = lo; j < hi; j++) {
