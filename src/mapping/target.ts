@@ -1,5 +1,9 @@
-import { type AddressPart, addressParts } from "../model/mapping.js";
-import { type IdentifierType, identifierType } from "../model/source-record.js";
+import {
+  type AddressPart,
+  addressParts,
+  type IdentifierType,
+  identifierType,
+} from "../model/source-record.js";
 
 /** A mapping target, parsed once: where in a source record one source value goes. */
 export type MappingTarget =

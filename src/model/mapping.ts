@@ -20,20 +20,6 @@ import { z } from "zod";
  *
  * A field may list several targets: `"order_id": ["id", "identifier:order_id"]`.
  */
-export const addressParts = [
-  "full",
-  "line1",
-  "line2",
-  "streetNumber",
-  "street",
-  "unit",
-  "locality",
-  "city",
-  "region",
-  "postcode",
-  "country",
-] as const;
-export type AddressPart = (typeof addressParts)[number];
 
 export const sourceFormat = z.enum(["csv", "jsonl", "parquet"]);
 export type SourceFormat = z.infer<typeof sourceFormat>;

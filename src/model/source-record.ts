@@ -29,6 +29,22 @@ export const phoneSchema = z.object({
 });
 export type PhoneAttribute = z.infer<typeof phoneSchema>;
 
+/** The parts an address may be given in, besides its label. */
+export const addressParts = [
+  "full",
+  "line1",
+  "line2",
+  "streetNumber",
+  "street",
+  "unit",
+  "locality",
+  "city",
+  "region",
+  "postcode",
+  "country",
+] as const;
+export type AddressPart = (typeof addressParts)[number];
+
 export const postalAddressSchema = z.object({
   label: text.optional(),
   /** The whole address on one line, when the source does not split it. */

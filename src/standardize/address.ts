@@ -1,6 +1,6 @@
 import type { Checked, Issue } from "../model/issue.js";
 import { issue } from "../model/issue.js";
-import type { PostalAddress } from "../model/source-record.js";
+import { addressParts, type PostalAddress } from "../model/source-record.js";
 import type { StandardAddress } from "../model/standardized.js";
 import {
   applyStreetLine,
@@ -79,19 +79,7 @@ interface Parts {
 
 function cleanParts(a: PostalAddress): Parts {
   const parts: Parts = {};
-  for (const key of [
-    "full",
-    "line1",
-    "line2",
-    "streetNumber",
-    "street",
-    "unit",
-    "locality",
-    "city",
-    "region",
-    "postcode",
-    "country",
-  ] as const) {
+  for (const key of addressParts) {
     const value = clean(a[key]);
     if (value !== undefined) parts[key] = value;
   }
