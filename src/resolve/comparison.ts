@@ -1,0 +1,340 @@
+import { z } from "zod";
+import { damerauLevenshtein, levenshtein } from "./edit-distance.js";
+import { jaroWinkler } from "./jaro-winkler.js";
+import type {
+  DateFeature,
+  Feature,
+  ListFeature,
+  NumberFeature,
+  RecordTable,
+  TextFeature,
+} from "./record-table.js";
+
+/**
+ * A comparison maps a pair of records to one of a few levels, tried in order: the first level that holds
+ * is the pair's level; none holding is the "else" level; a value missing on either side is the null
+ * level, which carries no evidence. Levels read precomputed features, so comparing allocates nothing.
+ */
+
+export const levelSpec = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("exact"), feature: z.string(), label: z.string().optional() }),
+  z.object({
+    kind: z.literal("jaroWinkler"),
+    feature: z.string(),
+    threshold: z.number().min(0).max(1),
+    label: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("levenshtein"),
+    feature: z.string(),
+    maxDistance: z.number().int().min(0),
+    label: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("damerauLevenshtein"),
+    feature: z.string(),
+    maxDistance: z.number().int().min(0),
+    label: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("jaccard"),
+    feature: z.string(),
+    threshold: z.number().min(0).max(1),
+    tokens: z.enum(["words", "bigrams"]).default("words"),
+    label: z.string().optional(),
+  }),
+  z.object({ kind: z.literal("dateTransposed"), feature: z.string(), label: z.string().optional() }),
+  z.object({
+    kind: z.literal("dateWithinYears"),
+    feature: z.string(),
+    years: z.number().min(0),
+    label: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("numberWithin"),
+    feature: z.string(),
+    tolerance: z.number().min(0),
+    label: z.string().optional(),
+  }),
+  /** The two features hold each other's values (first and last name swapped). */
+  z.object({
+    kind: z.literal("swapped"),
+    feature: z.string(),
+    other: z.string(),
+    label: z.string().optional(),
+  }),
+]);
+export type LevelSpec = z.infer<typeof levelSpec>;
+
+export const comparisonSpec = z.object({
+  name: z.string().min(1),
+  levels: z.array(levelSpec).min(1),
+  /** Weigh an exact first level by how common the shared value is (a rare surname counts more). */
+  termFrequency: z.boolean().default(false),
+});
+export type ComparisonSpec = z.infer<typeof comparisonSpec>;
+export type ComparisonSpecInput = z.input<typeof comparisonSpec>;
+
+export const nullLevel = -1;
+
+export interface CompiledComparison {
+  name: string;
+  /** Level labels in order; the "else" level is `labels.length`. */
+  labels: string[];
+  /** The pair's level: 0..labels.length-1, labels.length for else, -1 when a value is missing. */
+  compare(i: number, j: number): number;
+  /** With term frequencies: the share of records holding the value both records share at level 0. */
+  termFrequency: ((i: number, j: number) => number) | null;
+  features: string[];
+}
+
+type Holds = (i: number, j: number) => boolean;
+type Present = (r: number) => boolean;
+
+export class ComparisonError extends Error {
+  override readonly name = "ComparisonError";
+}
+
+function feature(table: RecordTable, name: string, comparison: string): Feature {
+  const f = table.features.get(name);
+  if (!f)
+    throw new ComparisonError(
+      `comparison "${comparison}" reads feature "${name}", which the table does not have`,
+    );
+  return f;
+}
+
+function present(f: Feature): Present {
+  switch (f.kind) {
+    case "text":
+      return (r) => (f.codes[r] as number) >= 0;
+    case "list":
+      return (r) => (f.offsets[r + 1] as number) > (f.offsets[r] as number);
+    case "date":
+      return (r) => (f.year[r] as number) !== 0;
+    case "number":
+      return (r) => !Number.isNaN(f.values[r] as number);
+  }
+}
+
+/** True when some value of i and some value of j satisfy `test` (codes compared first: equal codes hold). */
+function anyPair(f: TextFeature | ListFeature, test: (a: string, b: string) => boolean): Holds {
+  if (f.kind === "text") {
+    const { codes, dictionary } = f;
+    return (i, j) => {
+      const a = codes[i] as number;
+      const b = codes[j] as number;
+      return a === b || test(dictionary[a] as string, dictionary[b] as string);
+    };
+  }
+  const { offsets, codes, dictionary } = f;
+  return (i, j) => {
+    for (let x = offsets[i] as number; x < (offsets[i + 1] as number); x++) {
+      const a = codes[x] as number;
+      for (let y = offsets[j] as number; y < (offsets[j + 1] as number); y++) {
+        const b = codes[y] as number;
+        if (a === b || test(dictionary[a] as string, dictionary[b] as string)) return true;
+      }
+    }
+    return false;
+  };
+}
+
+function exact(f: Feature): Holds {
+  switch (f.kind) {
+    case "text":
+      return (i, j) => f.codes[i] === f.codes[j];
+    case "list":
+      return anyPair(f, () => false);
+    case "date":
+      return (i, j) =>
+        f.year[i] === f.year[j] && f.month[i] === f.month[j] && f.day[i] === f.day[j] && f.day[i] !== 0;
+    case "number":
+      return (i, j) => f.values[i] === f.values[j];
+  }
+}
+
+function textual(f: Feature, kind: string, comparison: string): TextFeature | ListFeature {
+  if (f.kind !== "text" && f.kind !== "list") {
+    throw new ComparisonError(
+      `comparison "${comparison}": level ${kind} needs a text feature, not ${f.kind}`,
+    );
+  }
+  return f;
+}
+
+function dates(f: Feature, kind: string, comparison: string): DateFeature {
+  if (f.kind !== "date")
+    throw new ComparisonError(`comparison "${comparison}": level ${kind} needs a date feature`);
+  return f;
+}
+
+function numbers(f: Feature, kind: string, comparison: string): NumberFeature {
+  if (f.kind !== "number")
+    throw new ComparisonError(`comparison "${comparison}": level ${kind} needs a number feature`);
+  return f;
+}
+
+function tokens(s: string, kind: "words" | "bigrams"): string[] {
+  if (kind === "words") return s.split(" ").filter(Boolean);
+  const out: string[] = [];
+  for (let k = 0; k + 1 < s.length; k++) out.push(s.slice(k, k + 2));
+  return out;
+}
+
+/** Token sets per dictionary entry, computed once, for Jaccard levels. */
+function jaccardOn(f: TextFeature | ListFeature, threshold: number, kind: "words" | "bigrams"): Holds {
+  const sets = f.dictionary.map((s) => new Set(tokens(s, kind)));
+  // A text feature is a list of exactly one code per record: record r's code sits at index r.
+  const codesOf = (r: number): [number, number] =>
+    f.kind === "text" ? [r, r + 1] : [f.offsets[r] as number, f.offsets[r + 1] as number];
+  const codeAt = (x: number) => f.codes[x] as number;
+  return (i, j) => {
+    const [ai, aj] = codesOf(i);
+    const [bi, bj] = codesOf(j);
+    for (let x = ai; x < aj; x++) {
+      const a = sets[codeAt(x)] as Set<string>;
+      for (let y = bi; y < bj; y++) {
+        const b = sets[codeAt(y)] as Set<string>;
+        let common = 0;
+        for (const t of a) if (b.has(t)) common++;
+        const union = a.size + b.size - common;
+        if (union > 0 && common / union >= threshold) return true;
+      }
+    }
+    return false;
+  };
+}
+
+function level(spec: LevelSpec, table: RecordTable, comparison: string): Holds {
+  const f = feature(table, spec.feature, comparison);
+  switch (spec.kind) {
+    case "exact":
+      return exact(f);
+    case "jaroWinkler": {
+      const t = spec.threshold;
+      return anyPair(textual(f, spec.kind, comparison), (a, b) => jaroWinkler(a, b) >= t);
+    }
+    case "levenshtein": {
+      const d = spec.maxDistance;
+      return anyPair(textual(f, spec.kind, comparison), (a, b) => levenshtein(a, b, d) <= d);
+    }
+    case "damerauLevenshtein": {
+      const d = spec.maxDistance;
+      return anyPair(
+        textual(f, spec.kind, comparison),
+        (a, b) => Math.abs(a.length - b.length) <= d && damerauLevenshtein(a, b) <= d,
+      );
+    }
+    case "jaccard":
+      return jaccardOn(textual(f, spec.kind, comparison), spec.threshold, spec.tokens);
+    case "dateTransposed": {
+      const d = dates(f, spec.kind, comparison);
+      return (i, j) =>
+        d.year[i] === d.year[j] && d.month[i] === d.day[j] && d.day[i] === d.month[j] && d.day[i] !== 0;
+    }
+    case "dateWithinYears": {
+      const d = dates(f, spec.kind, comparison);
+      const days = spec.years * 365.25;
+      return (i, j) => {
+        const a =
+          (d.year[i] as number) * 365.25 +
+          ((d.month[i] as number) || 6) * 30.44 +
+          ((d.day[i] as number) || 15);
+        const b =
+          (d.year[j] as number) * 365.25 +
+          ((d.month[j] as number) || 6) * 30.44 +
+          ((d.day[j] as number) || 15);
+        return Math.abs(a - b) <= days;
+      };
+    }
+    case "numberWithin": {
+      const n = numbers(f, spec.kind, comparison);
+      const tol = spec.tolerance;
+      return (i, j) => Math.abs((n.values[i] as number) - (n.values[j] as number)) <= tol;
+    }
+    case "swapped": {
+      const a = feature(table, spec.feature, comparison);
+      const b = feature(table, spec.other, comparison);
+      if (a.kind !== "text" || b.kind !== "text") {
+        throw new ComparisonError(`comparison "${comparison}": swapped needs two text features`);
+      }
+      // Codes of two features are not comparable: compare their strings.
+      return (i, j) =>
+        a.codes[i] !== -1 &&
+        b.codes[j] !== -1 &&
+        a.dictionary[a.codes[i] as number] === b.dictionary[b.codes[j] as number] &&
+        b.codes[i] !== -1 &&
+        a.codes[j] !== -1 &&
+        b.dictionary[b.codes[i] as number] === a.dictionary[a.codes[j] as number];
+    }
+  }
+}
+
+function defaultLabel(spec: LevelSpec): string {
+  switch (spec.kind) {
+    case "exact":
+      return `${spec.feature} exact`;
+    case "jaroWinkler":
+      return `${spec.feature} Jaro-Winkler ≥ ${spec.threshold}`;
+    case "levenshtein":
+    case "damerauLevenshtein":
+      return `${spec.feature} ${spec.kind} ≤ ${spec.maxDistance}`;
+    case "jaccard":
+      return `${spec.feature} Jaccard ≥ ${spec.threshold}`;
+    case "dateTransposed":
+      return `${spec.feature} day and month swapped`;
+    case "dateWithinYears":
+      return `${spec.feature} within ${spec.years} years`;
+    case "numberWithin":
+      return `${spec.feature} within ${spec.tolerance}`;
+    case "swapped":
+      return `${spec.feature} and ${spec.other} swapped`;
+  }
+}
+
+export function compileComparison(input: ComparisonSpecInput, table: RecordTable): CompiledComparison {
+  const spec = comparisonSpec.parse(input);
+  const first = spec.levels[0] as LevelSpec;
+  const firstFeature = feature(table, first.feature, spec.name);
+  const has = present(firstFeature);
+  const holds = spec.levels.map((l) => level(l, table, spec.name));
+  const count = holds.length;
+  const compare = (i: number, j: number): number => {
+    if (!has(i) || !has(j)) return nullLevel;
+    for (let k = 0; k < count; k++) if ((holds[k] as Holds)(i, j)) return k;
+    return count;
+  };
+  let termFrequency: CompiledComparison["termFrequency"] = null;
+  if (spec.termFrequency) {
+    if (first.kind !== "exact" || (firstFeature.kind !== "text" && firstFeature.kind !== "list")) {
+      throw new ComparisonError(
+        `comparison "${spec.name}": term frequencies need an exact first level on a text feature`,
+      );
+    }
+    const f = firstFeature;
+    termFrequency =
+      f.kind === "text"
+        ? (i) => f.frequency[f.codes[i] as number] as number
+        : (i, j) => {
+            // The rarest value the two records share.
+            let best = 1;
+            for (let x = f.offsets[i] as number; x < (f.offsets[i + 1] as number); x++) {
+              for (let y = f.offsets[j] as number; y < (f.offsets[j + 1] as number); y++) {
+                if (f.codes[x] === f.codes[y])
+                  best = Math.min(best, f.frequency[f.codes[x] as number] as number);
+              }
+            }
+            return best;
+          };
+  }
+  return {
+    name: spec.name,
+    labels: spec.levels.map((l) => l.label ?? defaultLabel(l)),
+    compare,
+    termFrequency,
+    features: [
+      ...new Set(spec.levels.flatMap((l) => (l.kind === "swapped" ? [l.feature, l.other] : [l.feature]))),
+    ],
+  };
+}
