@@ -179,3 +179,30 @@ describe.each(await testEngines())("store on $name", (engine) => {
     expect(run?.finishedAt).toBe("2025-01-01T00:01:00.000Z");
   });
 });
+
+describe.each(await testEngines())("latest records on $name", (engine) => {
+  it("streams only the latest version of each record, page by page, filtered by source", async () => {
+    const t = await engine.open();
+    try {
+      const { latestRecords } = await import("./latest-records.js");
+      await write(t.store, "r1", [
+        pending("1", "a@x.com", "h1"),
+        pending("2", "b@x.com", "h2"),
+        pending("3", "c@x.com", "h3"),
+      ]);
+      await write(t.store, "r2", [pending("2", "b2@x.com", "h2b")]);
+      const pages: string[][] = [];
+      for await (const page of latestRecords(t.store, { pageSize: 2 })) {
+        pages.push(page.map((r) => `${r.sourceRecordId}:${r.id}:${JSON.stringify(r.extra.tier)}`));
+      }
+      // Record 2's second version was stored fourth: that one, not the first, is the latest.
+      expect(pages.flat().sort()).toEqual(['1:1:"gold"', '2:4:"gold"', '3:3:"gold"']);
+      expect(pages[0]).toHaveLength(2);
+      const none: unknown[] = [];
+      for await (const page of latestRecords(t.store, { sources: ["web"] })) none.push(...page);
+      expect(none).toEqual([]);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
