@@ -81,12 +81,28 @@ export const personDefaults: ResolveSettingsInput = {
         { kind: "dateWithinYears", feature: "dateOfBirth", years: 10 },
       ],
     },
-    { name: "email", termFrequency: true, levels: [{ kind: "exact", feature: "email" }, { kind: "exact", feature: "emailLocal", label: "same mailbox name" }] },
-    { name: "phone", levels: [{ kind: "exact", feature: "phone" }, { kind: "exact", feature: "phoneLast7", label: "same last 7 digits" }] },
+    {
+      name: "email",
+      termFrequency: true,
+      levels: [
+        { kind: "exact", feature: "email" },
+        { kind: "exact", feature: "emailLocal", label: "same mailbox name" },
+      ],
+    },
+    {
+      name: "phone",
+      levels: [
+        { kind: "exact", feature: "phone" },
+        { kind: "exact", feature: "phoneLast7", label: "same last 7 digits" },
+      ],
+    },
     {
       name: "postcode",
       termFrequency: true,
-      levels: [{ kind: "exact", feature: "postcode" }, { kind: "levenshtein", feature: "postcode", maxDistance: 1 }],
+      levels: [
+        { kind: "exact", feature: "postcode" },
+        { kind: "levenshtein", feature: "postcode", maxDistance: 1 },
+      ],
     },
     {
       name: "street",
@@ -95,7 +111,14 @@ export const personDefaults: ResolveSettingsInput = {
         { kind: "jaroWinkler", feature: "street", threshold: 0.88 },
       ],
     },
-    { name: "city", termFrequency: true, levels: [{ kind: "exact", feature: "city" }, { kind: "jaroWinkler", feature: "city", threshold: 0.88 }] },
+    {
+      name: "city",
+      termFrequency: true,
+      levels: [
+        { kind: "exact", feature: "city" },
+        { kind: "jaroWinkler", feature: "city", threshold: 0.88 },
+      ],
+    },
   ],
   blocking: [
     { name: "family sound and birth year", expression: "familyPhonetic & year(dateOfBirth)" },

@@ -1,0 +1,258 @@
+import { type AnyBlockingRule, type BlockingPlan, forEachCandidatePair, planBlocking } from "./blocking.js";
+import { parseBlockingKey } from "./blocking-key.js";
+import { type Clustering, clusterPairs } from "./cluster.js";
+import { type ComparisonSpec, type CompiledComparison, compileComparison } from "./comparison.js";
+import { buildRecordTable, type RecordToResolve } from "./features.js";
+import { logit2, type MatchModel, pairScorer, probabilityOf } from "./model.js";
+import { PairBuffer } from "./pair-buffer.js";
+import type { RecordTable } from "./record-table.js";
+import { type ResolveSettings, type ResolveSettingsInput, resolveSettings } from "./settings.js";
+import { comparisonModels, estimateU, expectationMaximisation, levelMatrix, seededRandom } from "./train.js";
+
+/**
+ * A whole resolution run over records in memory: build features, block, train the model when none is
+ * given, score every candidate pair, apply deterministic rules, cluster. Pure: the job that calls it
+ * reads the records from the store and writes the result back.
+ */
+
+export type ResolveProgress = (stage: string, detail?: string) => void;
+
+export interface ResolveResult {
+  table: RecordTable;
+  settings: ResolveSettings;
+  model: MatchModel;
+  plan: BlockingPlan;
+  candidatePairs: number;
+  /** Scored pairs kept (probability ≥ 0.01) and deterministic matches (probability 1). */
+  pairs: { left: Int32Array; right: Int32Array; probability: Float64Array; count: number };
+  clustering: Clustering;
+  seconds: Record<string, number>;
+}
+
+export function featuresOf(settings: ResolveSettings): Set<string> {
+  const features = new Set<string>();
+  for (const c of settings.comparisons) {
+    for (const l of c.levels) {
+      features.add(l.feature);
+      if (l.kind === "swapped") features.add(l.other);
+    }
+  }
+  const rules = [...settings.blocking, ...(settings.training.blocking ?? []), ...settings.deterministic];
+  for (const r of rules)
+    for (const t of parseBlockingKey(r.expression, r.name).terms) features.add(t.feature);
+  return features;
+}
+
+function totalPairs(table: RecordTable, mode: ResolveSettings["mode"]): number {
+  const n = table.size;
+  if (mode !== "link") return (n * (n - 1)) / 2;
+  const perSource = new Map<number, number>();
+  for (let r = 0; r < n; r++)
+    perSource.set(table.source[r] as number, (perSource.get(table.source[r] as number) ?? 0) + 1);
+  let same = 0;
+  for (const k of perSource.values()) same += (k * (k - 1)) / 2;
+  return (n * (n - 1)) / 2 - same;
+}
+
+/** Collects a rule's pairs, keeping a uniform sample (reservoir) when it yields more than `max`. */
+function samplePairs(
+  table: RecordTable,
+  rules: AnyBlockingRule[],
+  settings: ResolveSettings,
+  max: number,
+  seed: number,
+): PairBuffer {
+  const random = seededRandom(seed);
+  const buffer = new PairBuffer();
+  let seen = 0;
+  forEachCandidatePair(
+    table,
+    rules,
+    settings.mode,
+    { maxBlockSize: settings.maxBlockSize, splitLargeBlocks: true },
+    (i, j) => {
+      seen++;
+      if (buffer.count < max) buffer.push(i, j);
+      else {
+        const k = Math.floor(random() * seen);
+        if (k < max) {
+          buffer.left[k] = i;
+          buffer.right[k] = j;
+        }
+      }
+    },
+  );
+  return buffer;
+}
+
+export function trainModel(
+  table: RecordTable,
+  compiled: CompiledComparison[],
+  settings: ResolveSettings,
+  progress: ResolveProgress = () => {},
+): MatchModel {
+  const link = settings.mode === "link";
+  progress("train", "estimating u from random pairs");
+  const u = estimateU(table, compiled, {
+    samples: settings.training.uSamples,
+    seed: settings.training.seed,
+    link,
+  });
+  const estimates: number[][][] = compiled.map(() => []);
+  const rounds: Record<string, unknown>[] = [];
+  for (const rule of settings.training.blocking ?? settings.blocking) {
+    const ruleFeatures = new Set(parseBlockingKey(rule.expression, rule.name).terms.map((t) => t.feature));
+    const exclude = new Set(
+      compiled.flatMap((c, k) => (c.features.some((f) => ruleFeatures.has(f)) ? [k] : [])),
+    );
+    const pairs = samplePairs(
+      table,
+      [rule],
+      settings,
+      settings.training.maxPairsPerRule,
+      settings.training.seed,
+    );
+    progress("train", `EM on ${pairs.count.toLocaleString("en-US")} pairs of "${rule.name}"`);
+    if (pairs.count === 0) continue;
+    const em = expectationMaximisation(levelMatrix(compiled, pairs.left, pairs.right, pairs.count), u, {
+      exclude,
+    });
+    em.m.forEach((m, k) => {
+      if (m) (estimates[k] as number[][]).push(m);
+    });
+    rounds.push({
+      rule: rule.name,
+      pairs: pairs.count,
+      iterations: em.iterations,
+      converged: em.converged,
+      matchRate: em.matchRate,
+    });
+  }
+  const m = estimates.map((list, k) => {
+    if (list.length === 0) {
+      throw new Error(
+        `no training rule left comparison "${compiled[k]?.name}" free to learn: add a training blocking rule that does not use its fields`,
+      );
+    }
+    const levels = (list[0] as number[]).length;
+    return Array.from(
+      { length: levels },
+      (_, l) => list.reduce((a, e) => a + (e[l] as number), 0) / list.length,
+    );
+  });
+  const specs = settings.comparisons as ComparisonSpec[];
+  return {
+    format: "tessera-match-model",
+    version: 1,
+    prior: 1e-4,
+    comparisons: comparisonModels(
+      compiled,
+      m,
+      u,
+      specs.map((s) => s.termFrequency),
+    ),
+    specs,
+    training: { uSamples: settings.training.uSamples, rounds },
+  };
+}
+
+/**
+ * The prior: the match rate among candidate pairs (EM on the rate alone, weights fixed), scaled to all
+ * possible pairs. It assumes blocking finds nearly every match, which the plan's rules are built for.
+ */
+function estimatePrior(weights: Float64Array, count: number, candidates: number, possible: number): number {
+  let rate = 0.1;
+  for (let iteration = 0; iteration < 200; iteration++) {
+    const base = Math.log2(rate) - Math.log2(1 - rate);
+    let sum = 0;
+    for (let p = 0; p < count; p++) sum += probabilityOf(base + (weights[p] as number));
+    const next = Math.min(1 - 1e-9, Math.max(1e-12, sum / count));
+    if (Math.abs(next - rate) < 1e-9) {
+      rate = next;
+      break;
+    }
+    rate = next;
+  }
+  return Math.min(0.5, Math.max(1e-12, (rate * candidates) / Math.max(1, possible)));
+}
+
+export function resolveInMemory(
+  records: RecordToResolve[],
+  input: ResolveSettingsInput,
+  options: { model?: MatchModel; progress?: ResolveProgress } = {},
+): ResolveResult {
+  const progress = options.progress ?? (() => {});
+  const settings = resolveSettings.parse(input);
+  const seconds: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    seconds[stage] = (now - t) / 1000;
+    t = now;
+  };
+
+  progress("features", `${records.length.toLocaleString("en-US")} records`);
+  const table = buildRecordTable(records, featuresOf(settings));
+  const specs = options.model?.specs ?? settings.comparisons;
+  const compiled = specs.map((s) => compileComparison(s, table));
+  lap("features");
+
+  const blockingOptions = {
+    maxBlockSize: settings.maxBlockSize,
+    splitLargeBlocks: settings.splitLargeBlocks,
+  };
+  const plan = planBlocking(table, settings.blocking, settings.mode, blockingOptions);
+  progress("blocking", `${plan.totalPairs.toLocaleString("en-US")} candidate pairs`);
+  lap("plan");
+
+  const model = options.model ?? trainModel(table, compiled, settings, progress);
+  lap("train");
+
+  // Score every candidate once: weights without the prior, so the prior can be estimated from them.
+  const scorer = pairScorer({ ...model, prior: 0.5 }, compiled);
+  const scored = new PairBuffer(Math.max(1024, Math.min(plan.totalPairs, 1 << 24)));
+  forEachCandidatePair(table, settings.blocking, settings.mode, blockingOptions, (i, j) => {
+    scored.push(i, j, scorer.weight(i, j));
+  });
+  const candidatePairs = scored.count;
+  lap("score");
+  progress("score", `${candidatePairs.toLocaleString("en-US")} pairs scored`);
+
+  if (!options.model) {
+    model.prior = estimatePrior(scored.value, scored.count, candidatePairs, totalPairs(table, settings.mode));
+  }
+  const priorWeight = logit2(model.prior);
+  const kept = new PairBuffer();
+  for (let p = 0; p < scored.count; p++) {
+    const probability = probabilityOf(priorWeight + (scored.value[p] as number));
+    if (probability >= 0.01) kept.push(scored.left[p] as number, scored.right[p] as number, probability);
+  }
+  if (settings.deterministic.length > 0) {
+    forEachCandidatePair(table, settings.deterministic, settings.mode, blockingOptions, (i, j) =>
+      kept.push(i, j, 1),
+    );
+  }
+  lap("prior");
+
+  const clustering = clusterPairs(
+    table.size,
+    { left: kept.left, right: kept.right, probability: kept.value, count: kept.count },
+    {
+      threshold: settings.threshold,
+      maxClusterSize: settings.clustering.maxClusterSize,
+      ...(settings.clustering.minDensity !== undefined ? { minDensity: settings.clustering.minDensity } : {}),
+    },
+  );
+  lap("cluster");
+  progress("cluster", `${clustering.clusters.toLocaleString("en-US")} entities`);
+  return {
+    table,
+    settings,
+    model,
+    plan,
+    candidatePairs,
+    pairs: { left: kept.left, right: kept.right, probability: kept.value, count: kept.count },
+    clustering,
+    seconds,
+  };
+}
