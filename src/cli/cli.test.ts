@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -91,5 +91,52 @@ describe("the tessera command", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("nope.csv");
     expect(missing.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+const fake1000 = join(root, "../shared/datasets/splink/fake_1000.csv");
+
+describe.skipIf(!existsSync(fake1000))("tessera resolve and evaluate", () => {
+  it("evaluates against a truth column, saves the model, and resolves again with it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tessera-resolve-"));
+    const db = join(dir, "r.db");
+    const mapping = join(root, "examples/mappings/splink-fake-1000.json");
+    const settings = join(root, "bench/configs/fake-1000.json");
+    expect(tessera(["--db", db, "import", fake1000, "-m", mapping]).status).toBe(0);
+
+    const model = join(dir, "model.json");
+    const evaluated = tessera([
+      "--db",
+      db,
+      "evaluate",
+      "--settings",
+      settings,
+      "--truth",
+      "true_cluster",
+      "--save-model",
+      model,
+      "--json",
+    ]);
+    expect(evaluated.status).toBe(0);
+    const figures = JSON.parse(evaluated.stdout);
+    expect(figures.truePairs).toBe(2031);
+    expect(figures.f1).toBeGreaterThanOrEqual(0.9);
+    expect(figures.thresholds).toHaveLength(7);
+    expect(JSON.parse(readFileSync(model, "utf8")).format).toBe("tessera-match-model");
+
+    const out = join(dir, "entities.csv");
+    const resolved = tessera(["--db", db, "resolve", "--settings", settings, "--model", model, "-o", out]);
+    expect(resolved.status).toBe(0);
+    expect(resolved.stdout).toMatch(/1,000 records → [\d,]+ entities/);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("record,entity");
+    expect(lines).toHaveLength(1001);
+  });
+
+  it("refuses to evaluate without saying where the truth is", () => {
+    const run = tessera(["--db", join(mkdtempSync(join(tmpdir(), "tessera-")), "x.db"), "evaluate"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("evaluate needs --truth");
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 });

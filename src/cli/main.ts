@@ -6,6 +6,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerImport } from "./commands/import.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerResolve } from "./commands/resolve.js";
 import { registerSources } from "./commands/sources.js";
 
 const program = new Command()
@@ -21,12 +22,18 @@ registerGenerate(program);
 registerImport(program);
 registerSources(program);
 registerInspect(program);
+registerResolve(program);
 
 try {
   await program.parseAsync();
 } catch (error) {
-  // A problem the user can fix is said in a sentence, not a stack trace.
+  // A problem is said in a sentence; the stack trace only when asked for (TESSERA_DEBUG=1) or when the
+  // error is not one of ours and not an Error at all.
   const known = error instanceof MappingError || isSourceError(error);
-  console.error(known ? (error as Error).message : error);
+  if (process.env.TESSERA_DEBUG || !(error instanceof Error)) console.error(error);
+  else
+    console.error(
+      known ? error.message : `${error.name === "Error" ? "error" : error.name}: ${error.message}`,
+    );
   process.exitCode = 1;
 }

@@ -1,0 +1,133 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { type ResolveJobOptions, resolveStoredRecords } from "../../jobs/resolve-records.js";
+import { type GlobalOptions, withStore } from "../context.js";
+import { table } from "../table.js";
+
+interface ResolveFlags {
+  settings?: string;
+  model?: string;
+  saveModel?: string;
+  source?: string[];
+  out?: string;
+  truth?: string;
+  truthFromId?: string;
+  json?: boolean;
+}
+
+function jobOptions(flags: ResolveFlags): ResolveJobOptions {
+  return {
+    ...(flags.settings ? { settingsPath: flags.settings } : {}),
+    ...(flags.model ? { modelPath: flags.model } : {}),
+    ...(flags.source ? { sources: flags.source } : {}),
+    ...(flags.truth ? { truth: { field: flags.truth } } : {}),
+    ...(flags.truthFromId ? { truth: { idPattern: new RegExp(flags.truthFromId) } } : {}),
+    progress: (stage, detail) => {
+      if (!flags.json) console.error(`${stage}: ${detail ?? ""}`);
+    },
+  };
+}
+
+export function registerResolve(program: Command): void {
+  const common = (c: Command) =>
+    c
+      .option("--settings <file>", "resolution settings (JSON; default: the person defaults)")
+      .option("--model <file>", "score with this saved model instead of training")
+      .option("--save-model <file>", "write the trained model there")
+      .option("--source <name...>", "only these sources")
+      .option("--json", "print the summary as JSON");
+
+  common(
+    program
+      .command("resolve")
+      .description("block, train if needed, score and cluster the stored records")
+      .option("-o, --out <file>", "write record → entity as CSV"),
+  ).action(async (flags: ResolveFlags) => {
+    await withStore(program.opts<GlobalOptions>(), async (store) => {
+      const { result, keys } = await resolveStoredRecords(store, jobOptions(flags));
+      if (flags.saveModel) writeFileSync(flags.saveModel, `${JSON.stringify(result.model, null, 2)}\n`);
+      if (flags.out) {
+        const lines = keys.map((k, r) => `${JSON.stringify(k)},${result.clustering.clusterOf[r]}`);
+        writeFileSync(flags.out, `record,entity\n${lines.join("\n")}\n`);
+      }
+      const summary = {
+        records: result.table.size,
+        candidatePairs: result.candidatePairs,
+        entities: result.clustering.clusters,
+        suspiciousClusters: result.clustering.suspicious.length,
+        prior: result.model.prior,
+        seconds: result.seconds,
+      };
+      if (flags.json) {
+        console.log(JSON.stringify({ ...summary, blocking: result.plan }, null, 2));
+        return;
+      }
+      console.log(
+        table(
+          ["blocking rule", "pairs", "new pairs", "largest block"],
+          result.plan.rules.map((r) => [
+            r.name,
+            r.pairs,
+            r.newPairs,
+            r.largestBlocks[0] ? `${r.largestBlocks[0].key} (${r.largestBlocks[0].size})` : "",
+          ]),
+        ),
+      );
+      console.log(
+        `\n${summary.records.toLocaleString("en-US")} records → ${summary.entities.toLocaleString("en-US")} entities`,
+      );
+      console.log(
+        `${summary.candidatePairs.toLocaleString("en-US")} pairs scored; ${summary.suspiciousClusters} suspicious clusters split`,
+      );
+    });
+  });
+
+  common(
+    program
+      .command("evaluate")
+      .description("resolve, then score the result against ground truth")
+      .option("--truth <field>", "the extra field holding the true entity (e.g. true_cluster)")
+      .option(
+        "--truth-from-id <regex>",
+        "a pattern whose first group, over the record id, is the true entity",
+      ),
+  ).action(async (flags: ResolveFlags) => {
+    if (!flags.truth && !flags.truthFromId)
+      throw new Error("evaluate needs --truth <field> or --truth-from-id <regex>");
+    await withStore(program.opts<GlobalOptions>(), async (store) => {
+      const { result, evaluation } = await resolveStoredRecords(store, jobOptions(flags));
+      if (flags.saveModel) writeFileSync(flags.saveModel, `${JSON.stringify(result.model, null, 2)}\n`);
+      if (!evaluation) return;
+      if (flags.json) {
+        console.log(
+          JSON.stringify(
+            { records: result.table.size, candidatePairs: result.candidatePairs, ...evaluation },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      const f = (x: number) => x.toFixed(4);
+      console.log(
+        table(
+          ["measure", "precision", "recall", "F1"],
+          [
+            ["pairwise", f(evaluation.precision), f(evaluation.recall), f(evaluation.f1)],
+            ["B-cubed", f(evaluation.bcubed.precision), f(evaluation.bcubed.recall), f(evaluation.bcubed.f1)],
+          ],
+        ),
+      );
+      console.log(
+        `\nreduction ratio ${f(evaluation.reductionRatio)}, ${evaluation.truePairs.toLocaleString("en-US")} true pairs`,
+      );
+      console.log("\nscored pairs at or above each threshold (before clustering):");
+      console.log(
+        table(
+          ["threshold", "precision", "recall", "F1"],
+          evaluation.thresholds.map((r) => [String(r.threshold), f(r.precision), f(r.recall), f(r.f1)]),
+        ),
+      );
+    });
+  });
+}
