@@ -162,3 +162,43 @@ describe("compiled comparisons", () => {
     ).toThrow(/term frequencies need an exact first level/);
   });
 });
+
+describe("Jaro-Winkler levels", () => {
+  it("put every pair where the exact similarity says, whatever shortcuts they take", async () => {
+    const { jaroWinkler } = await import("./jaro-winkler.js");
+    const { seededRandom } = await import("./train.js");
+    const random = seededRandom(11);
+    const alphabet = "aeilnorstmkéü -";
+    const names = Array.from({ length: 300 }, () => {
+      const n = 1 + Math.floor(random() * 10);
+      let s = "";
+      for (let k = 0; k < n; k++) s += alphabet[Math.floor(random() * alphabet.length)];
+      return s;
+    });
+    const t: RecordTable = {
+      size: names.length,
+      keys: names,
+      source: new Uint16Array(names.length),
+      sources: ["s"],
+      features: new Map<string, Feature>([["name", textFeature(names)]]),
+    };
+    const c = compileComparison(
+      {
+        name: "name",
+        levels: [
+          { kind: "jaroWinkler", feature: "name", threshold: 0.95 },
+          { kind: "jaroWinkler", feature: "name", threshold: 0.85 },
+          { kind: "jaroWinkler", feature: "name", threshold: 0.7 },
+        ],
+      },
+      t,
+    );
+    for (let i = 0; i < names.length; i++) {
+      for (let j = 0; j < names.length; j++) {
+        const s = jaroWinkler(names[i] as string, names[j] as string);
+        const expected = s >= 0.95 ? 0 : s >= 0.85 ? 1 : s >= 0.7 ? 2 : 3;
+        expect(c.compare(i, j), `${names[i]} ~ ${names[j]}`).toBe(expected);
+      }
+    }
+  });
+});

@@ -206,14 +206,97 @@ function jaccardOn(f: TextFeature | ListFeature, threshold: number, kind: "words
   };
 }
 
-function level(spec: LevelSpec, table: RecordTable, comparison: string): Holds {
+/** Letter counts of a string in 32 buckets (a–z and six shared buckets for the rest). */
+function histogram(value: string): Uint8Array {
+  const h = new Uint8Array(32);
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    const bucket = c >= 97 && c <= 122 ? c - 97 : 26 + (c % 6);
+    h[bucket] = Math.min(255, (h[bucket] as number) + 1);
+  }
+  return h;
+}
+
+/**
+ * An upper bound of Jaro-Winkler from letter counts alone: Jaro's matched characters can be no more than
+ * the letters the two strings share, and transpositions only lower it. When the bound is below every
+ * threshold the comparison asks about, the exact similarity need not be computed.
+ */
+function jaroWinklerBound(ha: Uint8Array, hb: Uint8Array, la: number, lb: number): number {
+  let common = 0;
+  for (let k = 0; k < 32; k++) common += Math.min(ha[k] as number, hb[k] as number);
+  if (common === 0) return 0;
+  const jaro = (common / la + common / lb + 1) / 3;
+  return Math.min(1, jaro + 0.4 * (1 - jaro));
+}
+
+/**
+ * The best Jaro-Winkler similarity of a pair's values, remembered for the last pair asked: a comparison
+ * with levels at 0.92 and at 0.8 on one feature computes it once per pair, not once per level. Below
+ * `floor` (the lowest threshold asked) the value returned is only an upper bound, which is enough to say
+ * "below every threshold" — and is most of what random pairs need.
+ */
+function bestJaroWinkler(f: TextFeature | ListFeature, floor: number): (i: number, j: number) => number {
+  let lastI = -1;
+  let lastJ = -1;
+  let last = 0;
+  const { dictionary } = f;
+  const histograms = dictionary.map(histogram);
+  const of = (a: number, b: number): number => {
+    if (a === b) return 1;
+    const sa = dictionary[a] as string;
+    const sb = dictionary[b] as string;
+    const bound = jaroWinklerBound(
+      histograms[a] as Uint8Array,
+      histograms[b] as Uint8Array,
+      sa.length,
+      sb.length,
+    );
+    return bound < floor ? bound : jaroWinkler(sa, sb);
+  };
+  const similarity =
+    f.kind === "text"
+      ? (i: number, j: number) => of(f.codes[i] as number, f.codes[j] as number)
+      : (i: number, j: number) => {
+          let best = 0;
+          for (let x = f.offsets[i] as number; x < (f.offsets[i + 1] as number); x++) {
+            for (let y = f.offsets[j] as number; y < (f.offsets[j + 1] as number); y++) {
+              const s = of(f.codes[x] as number, f.codes[y] as number);
+              if (s > best) best = s;
+            }
+          }
+          return best;
+        };
+  return (i, j) => {
+    if (i !== lastI || j !== lastJ) {
+      lastI = i;
+      lastJ = j;
+      last = similarity(i, j);
+    }
+    return last;
+  };
+}
+
+function level(
+  spec: LevelSpec,
+  table: RecordTable,
+  comparison: string,
+  similarities: Map<string, (i: number, j: number) => number>,
+  floors: Map<string, number>,
+): Holds {
   const f = feature(table, spec.feature, comparison);
   switch (spec.kind) {
     case "exact":
       return exact(f);
     case "jaroWinkler": {
       const t = spec.threshold;
-      return anyPair(textual(f, spec.kind, comparison), (a, b) => jaroWinkler(a, b) >= t);
+      let similarity = similarities.get(spec.feature);
+      if (!similarity) {
+        similarity = bestJaroWinkler(textual(f, spec.kind, comparison), floors.get(spec.feature) ?? t);
+        similarities.set(spec.feature, similarity);
+      }
+      const sim = similarity;
+      return (i, j) => sim(i, j) >= t;
     }
     case "levenshtein": {
       const d = spec.maxDistance;
@@ -298,7 +381,13 @@ export function compileComparison(input: ComparisonSpecInput, table: RecordTable
   const first = spec.levels[0] as LevelSpec;
   const firstFeature = feature(table, first.feature, spec.name);
   const has = present(firstFeature);
-  const holds = spec.levels.map((l) => level(l, table, spec.name));
+  const similarities = new Map<string, (i: number, j: number) => number>();
+  // The lowest Jaro-Winkler threshold asked of each feature: below it an upper bound is as good as the value.
+  const floors = new Map<string, number>();
+  for (const l of spec.levels) {
+    if (l.kind === "jaroWinkler") floors.set(l.feature, Math.min(floors.get(l.feature) ?? 1, l.threshold));
+  }
+  const holds = spec.levels.map((l) => level(l, table, spec.name, similarities, floors));
   const count = holds.length;
   const compare = (i: number, j: number): number => {
     if (!has(i) || !has(j)) return nullLevel;
