@@ -131,6 +131,29 @@ describe.skipIf(!existsSync(fake1000))("tessera resolve and evaluate", () => {
     const lines = readFileSync(out, "utf8").trim().split("\n");
     expect(lines[0]).toBe("record,entity");
     expect(lines).toHaveLength(1001);
+
+    // Records 0 and 1 are one person in the truth: the explanation says why, comparison by comparison.
+    const explained = tessera([
+      "--db",
+      db,
+      "explain",
+      "fake_1000/0",
+      "fake_1000/1",
+      "--model",
+      model,
+      "--settings",
+      settings,
+    ]);
+    expect(explained.status).toBe(0);
+    expect(explained.stdout).toMatch(/^given name\s+\S.*[+−]\d+\.\d\d\s+\|/m);
+    expect(explained.stdout).toMatch(/match weight -?\d+\.\d\d → probability \d\.\d{6}/);
+    const json = JSON.parse(
+      tessera(["--db", db, "explain", "fake_1000/0", "fake_1000/1", "--model", model, "--json"]).stdout,
+    );
+    expect(json.comparisons.map((c: { comparison: string }) => c.comparison)).toContain("date of birth");
+    const sum =
+      json.priorWeight + json.comparisons.reduce((a: number, c: { weight: number }) => a + c.weight, 0);
+    expect(sum).toBeCloseTo(json.weight, 9);
   });
 
   it("refuses to evaluate without saying where the truth is", () => {

@@ -6,7 +6,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerImport } from "./commands/import.js";
 import { registerInspect } from "./commands/inspect.js";
-import { registerResolve } from "./commands/resolve.js";
+import { registerExplain, registerResolve } from "./commands/resolve.js";
 import { registerSources } from "./commands/sources.js";
 
 const program = new Command()
@@ -23,6 +23,7 @@ registerImport(program);
 registerSources(program);
 registerInspect(program);
 registerResolve(program);
+registerExplain(program);
 
 try {
   await program.parseAsync();

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { compileComparison } from "../resolve/comparison.js";
 import {
   bcubedScores,
   pairwiseScores,
@@ -6,10 +7,10 @@ import {
   thresholdTable,
   truthFromLabels,
 } from "../resolve/evaluate.js";
-import type { RecordToResolve } from "../resolve/features.js";
-import type { MatchModel } from "../resolve/model.js";
-import { type ResolveProgress, type ResolveResult, resolveInMemory } from "../resolve/resolve.js";
-import { personDefaults, type ResolveSettingsInput } from "../resolve/settings.js";
+import { buildRecordTable, type RecordToResolve } from "../resolve/features.js";
+import { type Explanation, explainPair, type MatchModel } from "../resolve/model.js";
+import { featuresOf, type ResolveProgress, type ResolveResult, resolveInMemory } from "../resolve/resolve.js";
+import { personDefaults, type ResolveSettingsInput, resolveSettings } from "../resolve/settings.js";
 import { latestRecords } from "../store/latest-records.js";
 import type { Store } from "../store/open-store.js";
 
@@ -98,4 +99,34 @@ export async function resolveStoredRecords(
     };
   }
   return { result, keys: result.table.keys, evaluation };
+}
+
+/**
+ * Why two stored records score what they do under a model: each comparison's level and weight. Term
+ * frequencies need the whole population, so every record (of the chosen sources) is loaded.
+ */
+export async function explainStoredPair(
+  store: Store,
+  keys: [string, string],
+  options: { modelPath: string; settingsPath?: string; sources?: string[] },
+): Promise<Explanation> {
+  const model = JSON.parse(readFileSync(options.modelPath, "utf8")) as MatchModel;
+  const settings = resolveSettings.parse(loadSettings(options.settingsPath));
+  const records: RecordToResolve[] = [];
+  for await (const page of latestRecords(store, options.sources ? { sources: options.sources } : {})) {
+    for (const r of page)
+      records.push({
+        key: `${r.source}/${r.sourceRecordId}`,
+        source: r.source,
+        standardized: r.standardized,
+      });
+  }
+  const table = buildRecordTable(records, featuresOf({ ...settings, comparisons: model.specs }));
+  const index = keys.map((k) => {
+    const i = table.keys.indexOf(k);
+    if (i < 0) throw new Error(`no record ${k}: write it as source/id, e.g. crm/C000123`);
+    return i;
+  });
+  const compiled = model.specs.map((s) => compileComparison(s, table));
+  return explainPair(model, compiled, index[0] as number, index[1] as number);
 }

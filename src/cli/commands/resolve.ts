@@ -1,8 +1,13 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { type ResolveJobOptions, resolveStoredRecords } from "../../jobs/resolve-records.js";
+import {
+  explainStoredPair,
+  type ResolveJobOptions,
+  resolveStoredRecords,
+} from "../../jobs/resolve-records.js";
 import { type GlobalOptions, withStore } from "../context.js";
 import { table } from "../table.js";
+import { waterfall } from "../waterfall.js";
 
 interface ResolveFlags {
   settings?: string;
@@ -130,4 +135,32 @@ export function registerResolve(program: Command): void {
       );
     });
   });
+}
+
+export function registerExplain(program: Command): void {
+  program
+    .command("explain")
+    .description("why two records score what they do under a saved model, comparison by comparison")
+    .argument("<a>", "a record as source/id")
+    .argument("<b>", "another record as source/id")
+    .requiredOption("--model <file>", "the saved model (tessera resolve --save-model)")
+    .option("--settings <file>", "the settings the model was trained with")
+    .option("--source <name...>", "only these sources")
+    .option("--json", "print the explanation as JSON")
+    .action(
+      async (
+        a: string,
+        b: string,
+        flags: { model: string; settings?: string; source?: string[]; json?: boolean },
+      ) => {
+        await withStore(program.opts<GlobalOptions>(), async (store) => {
+          const explanation = await explainStoredPair(store, [a, b], {
+            modelPath: flags.model,
+            ...(flags.settings ? { settingsPath: flags.settings } : {}),
+            ...(flags.source ? { sources: flags.source } : {}),
+          });
+          console.log(flags.json ? JSON.stringify(explanation, null, 2) : waterfall(explanation));
+        });
+      },
+    );
 }
