@@ -154,6 +154,12 @@ describe.skipIf(!existsSync(fake1000))("tessera resolve and evaluate", () => {
     const sum =
       json.priorWeight + json.comparisons.reduce((a: number, c: { weight: number }) => a + c.weight, 0);
     expect(sum).toBeCloseTo(json.weight, 9);
+
+    const report = join(dir, "model.html");
+    const drawn = tessera(["model-report", model, "-o", report]);
+    expect(drawn.status).toBe(0);
+    expect(drawn.stdout).toMatch(/^date of birth\s+\d+\.\d/m);
+    expect(readFileSync(report, "utf8")).toMatch(/<svg[^>]*>[\s\S]*<rect [\s\S]*<\/svg>/);
   });
 
   it("refuses to evaluate without saying where the truth is", () => {

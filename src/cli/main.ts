@@ -6,7 +6,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerImport } from "./commands/import.js";
 import { registerInspect } from "./commands/inspect.js";
-import { registerExplain, registerResolve } from "./commands/resolve.js";
+import { registerExplain, registerModelReport, registerResolve } from "./commands/resolve.js";
 import { registerSources } from "./commands/sources.js";
 
 const program = new Command()
@@ -24,6 +24,7 @@ registerSources(program);
 registerInspect(program);
 registerResolve(program);
 registerExplain(program);
+registerModelReport(program);
 
 try {
   await program.parseAsync();

@@ -1,10 +1,12 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
   explainStoredPair,
   type ResolveJobOptions,
   resolveStoredRecords,
 } from "../../jobs/resolve-records.js";
+import type { MatchModel } from "../../resolve/model.js";
+import { comparisonPower, modelReportHtml } from "../../resolve/model-report.js";
 import { type GlobalOptions, withStore } from "../context.js";
 import { table } from "../table.js";
 import { waterfall } from "../waterfall.js";
@@ -163,4 +165,25 @@ export function registerExplain(program: Command): void {
         });
       },
     );
+}
+
+export function registerModelReport(program: Command): void {
+  program
+    .command("model-report")
+    .description(
+      "draw a saved model: the match weight of every comparison level, and what identifies people best",
+    )
+    .argument("<model>", "a saved model (tessera resolve --save-model)")
+    .requiredOption("-o, --out <file>", "the HTML report to write")
+    .action((modelPath: string, flags: { out: string }) => {
+      const model = JSON.parse(readFileSync(modelPath, "utf8")) as MatchModel;
+      writeFileSync(flags.out, modelReportHtml(model));
+      console.log(
+        table(
+          ["comparison", "spread (bits)", "strongest level"],
+          comparisonPower(model).map((p) => [p.comparison, p.spread.toFixed(1), p.best.level]),
+        ),
+      );
+      console.log(`\nreport written to ${flags.out}`);
+    });
 }
