@@ -152,7 +152,9 @@ export function expectationMaximisation(
     const next = m.map((mc, c) => {
       if (!active.includes(c) || (present[c] as number) === 0) return mc;
       return mc.map((old, l) => {
-        const value = ((sums[c] as Float64Array)[l] as number) / (present[c] as number);
+        // Half a pseudo-pair per level: a level no match happened to reach in training gets a small m,
+        // not a vanishing one that would make it near-certain proof of a non-match.
+        const value = (((sums[c] as Float64Array)[l] as number) + 0.5) / ((present[c] as number) + 0.5 * mc.length);
         change = Math.max(change, Math.abs(value - old));
         return value;
       });
