@@ -7,7 +7,7 @@ import { log2, type MatchModel } from "./model.js";
  * best in this data. Self-contained HTML with inline SVG: no script, no network.
  */
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
@@ -53,14 +53,14 @@ export function modelReportHtml(model: MatchModel, title = "Tessera match model"
   for (const r of rows) {
     if (r.comparison !== previous) {
       y += 8;
-      parts.push(`<text x="4" y="${y + 14}" class="comparison">${escape(r.comparison)}</text>`);
+      parts.push(`<text x="4" y="${y + 14}" class="comparison">${escapeHtml(r.comparison)}</text>`);
       y += rowHeight;
       previous = r.comparison;
     }
     const length = (Math.abs(r.weight) / max) * half;
     const x = r.weight >= 0 ? labelWidth + half : labelWidth + half - length;
     parts.push(
-      `<text x="20" y="${y + 15}">${escape(r.level)}</text>`,
+      `<text x="20" y="${y + 15}">${escapeHtml(r.level)}</text>`,
       `<rect x="${x.toFixed(1)}" y="${y + 3}" width="${Math.max(1, length).toFixed(1)}" height="${rowHeight - 6}" class="${r.weight >= 0 ? "for" : "against"}"><title>m = ${r.m.toPrecision(3)}, u = ${r.u.toPrecision(3)}</title></rect>`,
       `<text x="${r.weight >= 0 ? x + length + 4 : x - 4}" y="${y + 15}" text-anchor="${r.weight >= 0 ? "start" : "end"}" class="value">${r.weight >= 0 ? "+" : ""}${r.weight.toFixed(2)}</text>`,
     );
@@ -75,11 +75,11 @@ ${parts.join("\n")}
   const power = comparisonPower(model)
     .map(
       (p) =>
-        `<tr><td>${escape(p.comparison)}</td><td>${p.spread.toFixed(1)}</td><td>${escape(p.best.level)} (${p.best.weight >= 0 ? "+" : ""}${p.best.weight.toFixed(1)})</td><td>${escape(p.worst.level)} (${p.worst.weight.toFixed(1)})</td></tr>`,
+        `<tr><td>${escapeHtml(p.comparison)}</td><td>${p.spread.toFixed(1)}</td><td>${escapeHtml(p.best.level)} (${p.best.weight >= 0 ? "+" : ""}${p.best.weight.toFixed(1)})</td><td>${escapeHtml(p.worst.level)} (${p.worst.weight.toFixed(1)})</td></tr>`,
     )
     .join("\n");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
 body { font: 14px system-ui, sans-serif; margin: 2rem; color: #222; }
 svg text { font: 13px system-ui, sans-serif; fill: #333; }
@@ -88,7 +88,7 @@ svg .value, svg .axis { fill: #666; font-size: 12px; }
 svg .for { fill: #2e8b57; } svg .against { fill: #c0392b; } svg .zero { stroke: #999; }
 table { border-collapse: collapse; margin: 1rem 0 2rem; } td, th { padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: left; }
 </style></head><body>
-<h1>${escape(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 <p>Prior: two records drawn at random are the same person with probability ${model.prior.toPrecision(3)}
 (1 in ${Math.round(1 / model.prior).toLocaleString("en-US")}). Each bar is what one comparison level adds to a pair's match weight.</p>
 <h2>What identifies a customer best in this data</h2>
