@@ -154,7 +154,8 @@ export function expectationMaximisation(
       return mc.map((old, l) => {
         // Half a pseudo-pair per level: a level no match happened to reach in training gets a small m,
         // not a vanishing one that would make it near-certain proof of a non-match.
-        const value = (((sums[c] as Float64Array)[l] as number) + 0.5) / ((present[c] as number) + 0.5 * mc.length);
+        const value =
+          (((sums[c] as Float64Array)[l] as number) + 0.5) / ((present[c] as number) + 0.5 * mc.length);
         change = Math.max(change, Math.abs(value - old));
         return value;
       });
