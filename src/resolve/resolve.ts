@@ -192,8 +192,9 @@ export function resolveInMemory(
   };
 
   progress("features", `${records.length.toLocaleString("en-US")} records`);
-  const table = buildRecordTable(records, featuresOf(settings));
+  // A saved model brings its own comparisons: the table must hold the features those read.
   const specs = options.model?.specs ?? settings.comparisons;
+  const table = buildRecordTable(records, featuresOf({ ...settings, comparisons: specs }));
   const compiled = specs.map((s) => compileComparison(s, table));
   lap("features");
 
