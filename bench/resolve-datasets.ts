@@ -8,9 +8,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { prepareRow } from "../src/jobs/prepare-row.js";
+import { readRecordsToResolve } from "../src/jobs/read-records.js";
 import { compileMapping } from "../src/mapping/compile-mapping.js";
-import type { StandardizedRecord } from "../src/model/standardized.js";
 import {
   bcubedScores,
   pairsCompleteness,
@@ -21,7 +20,6 @@ import {
 import type { RecordToResolve } from "../src/resolve/features.js";
 import { resolveInMemory } from "../src/resolve/resolve.js";
 import type { ResolveSettingsInput } from "../src/resolve/settings.js";
-import { readSource } from "../src/sources/open-source.js";
 
 const opts = new Command()
   .option(
@@ -45,29 +43,11 @@ async function load(
   source: string,
   truthOf: (id: string, extra: Record<string, unknown>) => string,
 ) {
-  const compiled = compileMapping({ ...(mappingInput as object), source } as never);
-  const records: RecordToResolve[] = [];
-  const labels: string[] = [];
-  const importedAt = "2026-01-01T00:00:00.000Z";
-  const options = {
-    ...(compiled.mapping.defaultCountry ? { defaultCountry: compiled.mapping.defaultCountry } : {}),
-    dateOrder: compiled.mapping.dateOrder,
-    now: new Date(importedAt),
-  };
-  for await (const item of readSource(path)) {
-    const row = prepareRow(compiled, item, importedAt, options);
-    if (row.kind !== "record") throw new Error(`${path} row ${row.rowNumber}: ${row.reason}`);
-    const id = row.record.sourceRecordId;
-    records.push({
-      key: `${source}/${id}`,
-      source,
-      standardized: JSON.parse(row.record.standardizedJson) as StandardizedRecord,
-    });
-    labels.push(
-      truthOf(id, (JSON.parse(row.record.attributesJson) as { extra: Record<string, unknown> }).extra),
-    );
-  }
-  return { records, labels };
+  const records = await readRecordsToResolve(
+    path,
+    compileMapping({ ...(mappingInput as object), source } as never),
+  );
+  return { records, labels: records.map((r) => truthOf(r.sourceRecordId, r.extra)) };
 }
 
 const febrlEntity = (id: string) => /^rec-(\d+)-/.exec(id)?.[1] ?? id;

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecordAttributes } from "../model/source-record.js";
 import { standardizeRecord } from "../standardize/record.js";
@@ -164,43 +162,5 @@ describe("resolveInMemory", () => {
     });
     expect(result.clustering.clusterOf[0]).toBe(result.clustering.clusterOf[1]);
     expect(result.clustering.clusterOf[2]).not.toBe(result.clustering.clusterOf[0]);
-  });
-});
-
-const febrl3 = join(import.meta.dirname, "../../../shared/datasets/febrl/dataset3.csv");
-describe.skipIf(!existsSync(febrl3))("resolveInMemory on FEBRL 3", () => {
-  it("reaches pairwise F1 ≥ 0.995 without labels, with the documented configuration", async () => {
-    const { readFileSync } = await import("node:fs");
-    const { compileMapping } = await import("../mapping/compile-mapping.js");
-    const { prepareRow } = await import("../jobs/prepare-row.js");
-    const { readSource } = await import("../sources/open-source.js");
-    const root = join(import.meta.dirname, "../..");
-    const mapping = compileMapping(
-      JSON.parse(readFileSync(join(root, "examples/mappings/febrl.json"), "utf8")),
-    );
-    const config = JSON.parse(readFileSync(join(root, "bench/configs/febrl.json"), "utf8"));
-    const records: RecordToResolve[] = [];
-    const labels: string[] = [];
-    for await (const item of readSource(febrl3)) {
-      const row = prepareRow(mapping, item, now.toISOString(), {
-        defaultCountry: "AU",
-        dateOrder: "YMD",
-        now,
-      });
-      if (row.kind !== "record") throw new Error(row.reason);
-      records.push({
-        key: row.record.sourceRecordId,
-        source: "febrl",
-        standardized: JSON.parse(row.record.standardizedJson),
-      });
-      labels.push(/^rec-(\d+)-/.exec(row.record.sourceRecordId)?.[1] ?? "");
-    }
-    const result = resolveInMemory(records, {
-      ...config,
-      training: { ...config.training, uSamples: 300_000 },
-    });
-    const scores = pairwiseScores(truthFromLabels(labels), result.clustering.clusterOf);
-    expect(scores.truePairs).toBe(6538);
-    expect(scores.f1).toBeGreaterThanOrEqual(0.995);
   });
 });
