@@ -161,6 +161,13 @@ describe("resolveInMemory", () => {
       deterministic: [{ name: "same user id", expression: "id:user_id" }],
     });
     expect(result.clustering.clusterOf[0]).toBe(result.clustering.clusterOf[1]);
+    // The pair was both blocked and deterministic: clustering receives it once, as certain.
+    const pairs = Array.from({ length: result.pairs.count }, (_, p) => [
+      result.pairs.left[p],
+      result.pairs.right[p],
+    ]);
+    expect(pairs.filter(([i, j]) => i === 0 && j === 1)).toHaveLength(1);
+    expect(result.pairs.probability[0]).toBe(1);
     expect(result.clustering.clusterOf[2]).not.toBe(result.clustering.clusterOf[0]);
   });
 });

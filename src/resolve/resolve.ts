@@ -224,14 +224,20 @@ export function resolveInMemory(
   }
   const priorWeight = logit2(model.prior);
   const kept = new PairBuffer();
-  for (let p = 0; p < scored.count; p++) {
-    const probability = probabilityOf(priorWeight + (scored.value[p] as number));
-    if (probability >= 0.01) kept.push(scored.left[p] as number, scored.right[p] as number, probability);
-  }
+  // Deterministic matches replace their scored pair, so that clustering sees every pair once.
+  const deterministic = new Set<number>();
   if (settings.deterministic.length > 0) {
-    forEachCandidatePair(table, settings.deterministic, settings.mode, blockingOptions, (i, j) =>
-      kept.push(i, j, 1),
-    );
+    forEachCandidatePair(table, settings.deterministic, settings.mode, blockingOptions, (i, j) => {
+      deterministic.add(i * table.size + j);
+      kept.push(i, j, 1);
+    });
+  }
+  for (let p = 0; p < scored.count; p++) {
+    const i = scored.left[p] as number;
+    const j = scored.right[p] as number;
+    if (deterministic.size > 0 && deterministic.has(i * table.size + j)) continue;
+    const probability = probabilityOf(priorWeight + (scored.value[p] as number));
+    if (probability >= 0.01) kept.push(i, j, probability);
   }
   lap("prior");
 
