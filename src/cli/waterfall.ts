@@ -11,7 +11,11 @@ export function waterfall(e: Explanation, width = 30): string {
       level: `1 in ${Math.round(1 / e.prior).toLocaleString("en-US")}`,
       weight: e.priorWeight,
     },
-    ...e.comparisons.map((c) => ({ label: c.comparison, level: c.level, weight: c.weight })),
+    ...e.comparisons.map((c) => ({
+      label: c.comparison,
+      level: c.vetoed ? `${c.level} (never)` : c.level,
+      weight: c.weight,
+    })),
   ];
   let total = 0;
   const totals = steps.map((s) => {
@@ -33,6 +37,9 @@ export function waterfall(e: Explanation, width = 30): string {
     const weight = `${s.weight >= 0 ? "+" : ""}${s.weight.toFixed(2)}`.padStart(7);
     return `${s.label.padEnd(labelWidth)}  ${s.level.slice(0, levelWidth).padEnd(levelWidth)}  ${weight}  |${bar}|`;
   });
-  const summary = `match weight ${e.weight.toFixed(2)} → probability ${e.probability.toFixed(6)}`;
+  const summary =
+    e.veto === null
+      ? `match weight ${e.weight.toFixed(2)} → probability ${e.probability.toFixed(6)}`
+      : `never the same person (${e.veto}) → probability 0`;
   return [...lines, "", summary].join("\n");
 }

@@ -56,11 +56,15 @@ export const levelSpec = z.discriminatedUnion("kind", [
     tolerance: z.number().min(0),
     label: z.string().optional(),
   }),
+  /** One value is a single letter, the other starts with it ("j" and "john"). */
+  z.object({ kind: z.literal("initial"), feature: z.string(), label: z.string().optional() }),
   /** The two features hold each other's values (first and last name swapped). */
   z.object({
     kind: z.literal("swapped"),
     feature: z.string(),
     other: z.string(),
+    /** Enough that one record's feature is the other's `other` ("emily williams" and "williams e"). */
+    oneWay: z.boolean().default(false),
     label: z.string().optional(),
   }),
 ]);
@@ -71,6 +75,11 @@ export const comparisonSpec = z.object({
   levels: z.array(levelSpec).min(1),
   /** Weigh an exact first level by how common the shared value is (a rare surname counts more). */
   termFrequency: z.boolean().default(false),
+  /**
+   * Levels (by label, or "else") at which the two records are never the same person whatever the rest
+   * says: different given names at one address are two people of a household, not one.
+   */
+  neverLinkAt: z.array(z.string()).default([]),
 });
 export type ComparisonSpec = z.infer<typeof comparisonSpec>;
 export type ComparisonSpecInput = z.input<typeof comparisonSpec>;
@@ -86,6 +95,8 @@ export interface CompiledComparison {
   /** With term frequencies: the share of records holding the value both records share at level 0. */
   termFrequency: ((i: number, j: number) => number) | null;
   features: string[];
+  /** Level → 1 when a pair at that level must never link (`neverLinkAt`); indexed like the levels, else last. */
+  veto: Uint8Array;
 }
 
 type Holds = (i: number, j: number) => boolean;
@@ -311,6 +322,11 @@ function level(
     }
     case "jaccard":
       return jaccardOn(textual(f, spec.kind, comparison), spec.threshold, spec.tokens);
+    case "initial":
+      return anyPair(
+        textual(f, spec.kind, comparison),
+        (a, b) => (a.length === 1 || b.length === 1) && a.charCodeAt(0) === b.charCodeAt(0),
+      );
     case "dateTransposed": {
       const d = dates(f, spec.kind, comparison);
       return (i, j) =>
@@ -343,6 +359,11 @@ function level(
         throw new ComparisonError(`comparison "${comparison}": swapped needs two text features`);
       }
       // Codes of two features are not comparable: compare their strings.
+      const crossed = (x: number, y: number) =>
+        a.codes[x] !== -1 &&
+        b.codes[y] !== -1 &&
+        a.dictionary[a.codes[x] as number] === b.dictionary[b.codes[y] as number];
+      if (spec.oneWay) return (i, j) => crossed(i, j) || crossed(j, i);
       return (i, j) =>
         a.codes[i] !== -1 &&
         b.codes[j] !== -1 &&
@@ -372,7 +393,9 @@ function defaultLabel(spec: LevelSpec): string {
     case "numberWithin":
       return `${spec.feature} within ${spec.tolerance}`;
     case "swapped":
-      return `${spec.feature} and ${spec.other} swapped`;
+      return `${spec.feature} and ${spec.other} swapped${spec.oneWay ? " (one way)" : ""}`;
+    case "initial":
+      return `${spec.feature} initial`;
   }
 }
 
@@ -387,7 +410,13 @@ export function compileComparison(input: ComparisonSpecInput, table: RecordTable
   for (const l of spec.levels) {
     if (l.kind === "jaroWinkler") floors.set(l.feature, Math.min(floors.get(l.feature) ?? 1, l.threshold));
   }
-  const holds = spec.levels.map((l) => level(l, table, spec.name, similarities, floors));
+  // A level on another feature than the first holds only where both records have that feature too.
+  const holds = spec.levels.map((l): Holds => {
+    const h = level(l, table, spec.name, similarities, floors);
+    if (l.feature === first.feature || l.kind === "swapped") return h;
+    const there = present(feature(table, l.feature, spec.name));
+    return (i, j) => there(i) && there(j) && h(i, j);
+  });
   const count = holds.length;
   const compare = (i: number, j: number): number => {
     if (!has(i) || !has(j)) return nullLevel;
@@ -417,9 +446,21 @@ export function compileComparison(input: ComparisonSpecInput, table: RecordTable
             return best;
           };
   }
+  const labels = spec.levels.map((l) => l.label ?? defaultLabel(l));
+  const veto = new Uint8Array(labels.length + 1);
+  for (const label of spec.neverLinkAt) {
+    const at = label === "else" ? labels.length : labels.indexOf(label);
+    if (at < 0) {
+      throw new ComparisonError(
+        `comparison "${spec.name}": neverLinkAt names "${label}", which is none of its levels (${[...labels, "else"].join(", ")})`,
+      );
+    }
+    veto[at] = 1;
+  }
   return {
     name: spec.name,
-    labels: spec.levels.map((l) => l.label ?? defaultLabel(l)),
+    labels,
+    veto,
     compare,
     termFrequency,
     features: [

@@ -1,4 +1,5 @@
 import type { StandardizedRecord } from "../model/standardized.js";
+import { nicknameRoots } from "../standardize/nicknames.js";
 import {
   dateFeature,
   type Feature,
@@ -47,6 +48,8 @@ const textFeatures: Record<string, TextOf> = {
 };
 
 const listFeatures: Record<string, ListOf> = {
+  /** The given name and every formal name it is a nickname of: "kate" → kate, katherine, catherine… */
+  givenRoots: (s) => (s.name?.given ? [s.name.given, ...nicknameRoots(s.name.given)] : []),
   email: (s) => s.emails.filter((e) => e.valid).map((e) => e.canonical),
   emailLocal: (s) => s.emails.filter((e) => e.valid && !e.role).map((e) => e.local),
   emailDomain: (s) => s.emails.filter((e) => e.valid).map((e) => e.domain),

@@ -80,6 +80,7 @@ export function pairScorer(model: MatchModel, compiled: CompiledComparison[]): P
         const cmp = compiled[c] as CompiledComparison;
         const level = cmp.compare(i, j);
         if (level === nullLevel) continue;
+        if (cmp.veto[level] === 1) return Number.NEGATIVE_INFINITY;
         const tf = level === 0 && cmp.termFrequency ? cmp.termFrequency(i, j) : undefined;
         w +=
           tf === undefined
@@ -102,12 +103,16 @@ export interface ExplainedComparison {
   m: number | null;
   u: number | null;
   termFrequency: number | null;
+  /** The pair fell in one of the comparison's `neverLinkAt` levels: never the same person. */
+  vetoed: boolean;
 }
 
 export interface Explanation {
   prior: number;
   priorWeight: number;
   comparisons: ExplainedComparison[];
+  /** Why the pair can never link (a `neverLinkAt` level), or null; the weight is then −∞. */
+  veto: string | null;
   weight: number;
   probability: number;
 }
@@ -121,24 +126,38 @@ export function explainPair(
 ): Explanation {
   const priorWeight = logit2(model.prior);
   let weight = priorWeight;
-  const comparisons = compiled.map((cmp, c) => {
+  let veto: string | null = null;
+  const comparisons = compiled.map((cmp, c): ExplainedComparison => {
     const cm = model.comparisons[c] as ComparisonModel;
     const level = cmp.compare(i, j);
     if (level === nullLevel) {
-      return { comparison: cmp.name, level: "missing", weight: 0, m: null, u: null, termFrequency: null };
+      return {
+        comparison: cmp.name,
+        level: "missing",
+        weight: 0,
+        m: null,
+        u: null,
+        termFrequency: null,
+        vetoed: false,
+      };
     }
     const tf = level === 0 && cmp.termFrequency ? cmp.termFrequency(i, j) : undefined;
     const w = levelWeight(cm, level, tf);
     weight += w;
     const l = cm.levels[level] as LevelWeights;
+    const label = level < cmp.labels.length ? (cmp.labels[level] as string) : "else";
+    const vetoed = cmp.veto[level] === 1;
+    if (vetoed && veto === null) veto = `${cmp.name}: ${label}`;
     return {
       comparison: cmp.name,
-      level: level < cmp.labels.length ? (cmp.labels[level] as string) : "else",
+      level: label,
       weight: w,
       m: l.m,
       u: l.u,
       termFrequency: tf ?? null,
+      vetoed,
     };
   });
-  return { prior: model.prior, priorWeight, comparisons, weight, probability: probabilityOf(weight) };
+  if (veto !== null) weight = Number.NEGATIVE_INFINITY;
+  return { prior: model.prior, priorWeight, comparisons, veto, weight, probability: probabilityOf(weight) };
 }

@@ -176,10 +176,37 @@ function estimatePrior(weights: Float64Array, count: number, candidates: number,
   return Math.min(0.5, Math.max(1e-12, (rate * candidates) / Math.max(1, possible)));
 }
 
+export interface ResolveOptions {
+  /** Score with this model instead of training one. */
+  model?: MatchModel;
+  progress?: ResolveProgress;
+  /** Record keys that must never share an entity (a steward's "not a match"). */
+  cannotLink?: readonly (readonly [string, string])[];
+  /** Record keys that must share an entity (a steward's merge). */
+  mustLink?: readonly (readonly [string, string])[];
+}
+
+/** Steward decisions by record key → record numbers; a key not in this run is skipped (its record is gone). */
+function decisionIndex(table: RecordTable, options: ResolveOptions) {
+  let index: Map<string, number> | null = null;
+  return (pairs: readonly (readonly [string, string])[], what: string): [number, number][] => {
+    if (pairs.length === 0) return [];
+    index ??= new Map(table.keys.map((k, r) => [k, r]));
+    const out: [number, number][] = [];
+    for (const [a, b] of pairs) {
+      const i = index.get(a);
+      const j = index.get(b);
+      if (a === b) throw new Error(`${what} pairs a record with itself: ${a}`);
+      if (i !== undefined && j !== undefined) out.push([i, j]);
+    }
+    return out;
+  };
+}
+
 export function resolveInMemory(
   records: RecordToResolve[],
   input: ResolveSettingsInput,
-  options: { model?: MatchModel; progress?: ResolveProgress } = {},
+  options: ResolveOptions = {},
 ): ResolveResult {
   const progress = options.progress ?? (() => {});
   const settings = resolveSettings.parse(input);
@@ -223,31 +250,51 @@ export function resolveInMemory(
     model.prior = estimatePrior(scored.value, scored.count, candidatePairs, totalPairs(table, settings.mode));
   }
   const priorWeight = logit2(model.prior);
-  const kept = new PairBuffer();
-  // Deterministic matches replace their scored pair, so that clustering sees every pair once.
+  // Every candidate pair becomes a probability in place: clustering reads the low ones too, as evidence that
+  // two records of one linked component are different people. Deterministic matches replace their scored
+  // pair, so that clustering sees every pair once; a steward's merges join them.
   const deterministic = new Set<number>();
+  const forced = new PairBuffer();
   if (settings.deterministic.length > 0) {
     forEachCandidatePair(table, settings.deterministic, settings.mode, blockingOptions, (i, j) => {
       deterministic.add(i * table.size + j);
-      kept.push(i, j, 1);
+      forced.push(i, j, 1);
     });
   }
+  const keyIndex = decisionIndex(table, options);
+  for (const [i, j] of keyIndex(options.mustLink ?? [], "mustLink")) forced.push(i, j, 1);
+  const kept = new PairBuffer();
   for (let p = 0; p < scored.count; p++) {
     const i = scored.left[p] as number;
     const j = scored.right[p] as number;
-    if (deterministic.size > 0 && deterministic.has(i * table.size + j)) continue;
-    const probability = probabilityOf(priorWeight + (scored.value[p] as number));
+    let probability = probabilityOf(priorWeight + (scored.value[p] as number));
+    if (deterministic.size > 0 && deterministic.has(i * table.size + j)) probability = Number.NaN;
+    scored.value[p] = probability;
     if (probability >= 0.01) kept.push(i, j, probability);
   }
+  for (let p = 0; p < forced.count; p++) {
+    scored.push(forced.left[p] as number, forced.right[p] as number, 1);
+    kept.push(forced.left[p] as number, forced.right[p] as number, 1);
+  }
+  const cannot = keyIndex(options.cannotLink ?? [], "cannotLink");
   lap("prior");
 
   const clustering = clusterPairs(
     table.size,
-    { left: kept.left, right: kept.right, probability: kept.value, count: kept.count },
+    { left: scored.left, right: scored.right, probability: scored.value, count: scored.count },
     {
       threshold: settings.threshold,
       maxClusterSize: settings.clustering.maxClusterSize,
       ...(settings.clustering.minDensity !== undefined ? { minDensity: settings.clustering.minDensity } : {}),
+      ...(cannot.length > 0
+        ? {
+            cannotLink: {
+              left: Int32Array.from(cannot, (c) => c[0]),
+              right: Int32Array.from(cannot, (c) => c[1]),
+              count: cannot.length,
+            },
+          }
+        : {}),
     },
   );
   lap("cluster");

@@ -48,7 +48,13 @@ export const resolveSettings = z.object({
 export type ResolveSettings = z.infer<typeof resolveSettings>;
 export type ResolveSettingsInput = z.input<typeof resolveSettings>;
 
-/** A sound starting point for people: names, date of birth, contact points, address. */
+/**
+ * A sound starting point for people: names, date of birth, contact points, postcode. Street and city are
+ * left out on purpose: they agree whenever the postcode does, so counting them again would triple the
+ * evidence of a shared address, which is what household members have. Training learns from rules that
+ * do not group households (a household shares a family name and postcode, so that rule would teach the
+ * model "household" instead of "person").
+ */
 export const personDefaults: ResolveSettingsInput = {
   mode: "dedupe",
   comparisons: [
@@ -57,10 +63,21 @@ export const personDefaults: ResolveSettingsInput = {
       termFrequency: true,
       levels: [
         { kind: "exact", feature: "given" },
-        { kind: "exact", feature: "givenCanonical", label: "nickname or same formal name" },
+        { kind: "exact", feature: "givenRoots", label: "nickname or same formal name" },
         { kind: "jaroWinkler", feature: "given", threshold: 0.92 },
         { kind: "jaroWinkler", feature: "given", threshold: 0.8 },
+        { kind: "damerauLevenshtein", feature: "given", maxDistance: 2 },
+        { kind: "initial", feature: "given", label: "initial" },
+        {
+          kind: "swapped",
+          feature: "given",
+          other: "family",
+          oneWay: true,
+          label: "given and family swapped",
+        },
       ],
+      // Different given names at one address are two people of a household, however much else they share.
+      neverLinkAt: ["else"],
     },
     {
       name: "family name",
@@ -104,21 +121,6 @@ export const personDefaults: ResolveSettingsInput = {
         { kind: "levenshtein", feature: "postcode", maxDistance: 1 },
       ],
     },
-    {
-      name: "street",
-      levels: [
-        { kind: "exact", feature: "street" },
-        { kind: "jaroWinkler", feature: "street", threshold: 0.88 },
-      ],
-    },
-    {
-      name: "city",
-      termFrequency: true,
-      levels: [
-        { kind: "exact", feature: "city" },
-        { kind: "jaroWinkler", feature: "city", threshold: 0.88 },
-      ],
-    },
   ],
   blocking: [
     { name: "family sound and birth year", expression: "familyPhonetic & year(dateOfBirth)" },
@@ -131,7 +133,7 @@ export const personDefaults: ResolveSettingsInput = {
     blocking: [
       { name: "same email", expression: "email" },
       { name: "same date of birth", expression: "dateOfBirth" },
-      { name: "same family sound and postcode", expression: "familyPhonetic & postcode" },
+      { name: "same given name and birth year", expression: "given & year(dateOfBirth)" },
     ],
   },
   threshold: 0.9,
