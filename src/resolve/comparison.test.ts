@@ -115,6 +115,50 @@ describe("compiled comparisons", () => {
     expect(swapped.compare(0, 3)).toBe(2);
   });
 
+  it("sees an initial, a one-way swap, and holds a level on another feature only where both have it", () => {
+    const t3: RecordTable = {
+      ...t,
+      features: new Map<string, Feature>([
+        ["given", textFeature(["j", "john", "jane", "williams", "emily", null])],
+        ["family", textFeature(["smith", "smith", "smith", "e", "williams", "smith"])],
+        ["nick", textFeature([null, "x", "x", null, null, "x"])],
+      ]),
+    };
+    const c = compileComparison(
+      {
+        name: "given",
+        levels: [
+          { kind: "exact", feature: "given" },
+          { kind: "exact", feature: "nick", label: "same nick" },
+          { kind: "initial", feature: "given" },
+          { kind: "swapped", feature: "given", other: "family", oneWay: true },
+        ],
+        neverLinkAt: ["else"],
+      },
+      t3,
+    );
+    expect(c.labels).toEqual([
+      "given exact",
+      "same nick",
+      "given initial",
+      "given and family swapped (one way)",
+    ]);
+    // Both lack "nick": the missing values are not an agreement.
+    expect(c.compare(0, 3)).toBe(4);
+    expect(c.compare(0, 1)).toBe(2);
+    expect(c.compare(1, 2)).toBe(1);
+    expect(c.compare(0, 2)).toBe(2);
+    expect(c.compare(3, 4)).toBe(3);
+    expect(c.compare(2, 5)).toBe(nullLevel);
+    expect([...c.veto]).toEqual([0, 0, 0, 0, 1]);
+    expect(() =>
+      compileComparison(
+        { name: "given", levels: [{ kind: "initial", feature: "given" }], neverLinkAt: ["no such"] },
+        t3,
+      ),
+    ).toThrow(/neverLinkAt names "no such", which is none of its levels \(given initial, else\)/);
+  });
+
   it("compares token sets with Jaccard and numbers within a tolerance", () => {
     const t2: RecordTable = {
       ...t,

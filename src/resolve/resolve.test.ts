@@ -170,4 +170,45 @@ describe("resolveInMemory", () => {
     expect(result.pairs.probability[0]).toBe(1);
     expect(result.clustering.clusterOf[2]).not.toBe(result.clustering.clusterOf[0]);
   });
+
+  it("keeps the people of a household apart and honours a steward's cannot-link and must-link", () => {
+    const { records } = population(150, 8);
+    const home = {
+      emails: [{ address: "the.okafors@example.com" }],
+      phones: [{ number: "+1 415 555 0100" }],
+      addresses: [{ line1: "12 Elm Street", postcode: "94110", city: "San Francisco" }],
+      texts: [],
+      extra: {},
+    };
+    const household = [
+      { name: { given: "chidi", family: "okafor" }, dateOfBirth: "1971-05-02", identifiers: [] },
+      { name: { given: "ngozi", family: "okafor" }, dateOfBirth: "1974-11-20", identifiers: [] },
+      { name: { given: "chidi", family: "okafor" }, identifiers: [] },
+      { name: { given: "ada", family: "okafor" }, identifiers: [] },
+    ].map((a, i) => ({
+      key: `home/${i}`,
+      source: "home",
+      standardized: standardizeRecord({ ...home, ...a }, { defaultCountry: "US", now }).standardized,
+    }));
+    const all = [...records, ...household];
+    const at = (key: string) => all.findIndex((r) => r.key === key);
+    const run = resolveInMemory(all, settings);
+    const of = (key: string) => run.clustering.clusterOf[at(key)];
+    expect(of("home/0")).toBe(of("home/2"));
+    expect(of("home/0")).not.toBe(of("home/1"));
+    expect(of("home/1")).not.toBe(of("home/3"));
+    const compiled = run.model.specs.map((spec) => compileComparison(spec, run.table));
+    const why = explainPair(run.model, compiled, at("home/0"), at("home/1"));
+    expect(why.veto).toBe("given name: else");
+    expect(why.probability).toBe(0);
+
+    const decided = resolveInMemory(all, settings, {
+      model: run.model,
+      cannotLink: [["home/0", "home/2"]],
+      mustLink: [["home/1", "s/3-0"]],
+    });
+    const d = (key: string) => decided.clustering.clusterOf[at(key)];
+    expect(d("home/0")).not.toBe(d("home/2"));
+    expect(d("home/1")).toBe(d("s/3-0"));
+  });
 });
