@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { applyMapping } from "../mapping/apply-mapping.js";
 import type { CompiledMapping } from "../mapping/compile-mapping.js";
 import type { ReadItem } from "../sources/types.js";
+import { addEvidence } from "../standardize/extract/evidence.js";
 import { type StandardizeOptions, standardizeRecord } from "../standardize/record.js";
 import type { PendingRecord } from "../store/source-records.js";
 
@@ -49,6 +50,11 @@ export function prepareRow(
       raw: rawOf(item.values),
     };
   }
+  // Free texts are read for facts (emails, phones, a signature's name…) before standardising, so that
+  // what they hold is compared like the record's own values.
+  addEvidence(mapped.record.attributes, `${mapped.record.source}/${mapped.record.sourceRecordId}`, {
+    ...(standardizeOptions.defaultCountry ? { defaultCountry: standardizeOptions.defaultCountry } : {}),
+  });
   const { standardized, issues } = standardizeRecord(mapped.record.attributes, standardizeOptions);
   const all = mapped.issues.length > 0 ? [...mapped.issues, ...issues] : issues;
   const attributesJson = JSON.stringify(mapped.record.attributes);

@@ -91,6 +91,46 @@ export const freeTextSchema = z.object({
 });
 export type FreeText = z.infer<typeof freeTextSchema>;
 
+/** What can be extracted from free text (`src/standardize/extract`). */
+export const extractedFactKind = z.enum([
+  "email",
+  "phone",
+  "url",
+  "social_handle",
+  "person",
+  "job_title",
+  "organization",
+  "place",
+  "address",
+  "language",
+  "sentiment",
+  "interest",
+]);
+export type ExtractedFactKind = z.infer<typeof extractedFactKind>;
+
+/**
+ * One fact found in free text, with its provenance: the document (the record's `source/sourceRecordId`), the
+ * text attribute it was read from and the character span `[start, end)` in that text; and how sure the
+ * extractor is (0 to 1) and which method found it. Facts are evidence: emails, phones and a name found with
+ * enough confidence also join the record's own emails, phones and name, labelled as extracted.
+ */
+export const extractedFactSchema = z.object({
+  kind: extractedFactKind,
+  /** The normalised value: a lower-cased email, an E.164 phone, a language code, a sentiment score… */
+  value: z.string(),
+  /** Raw text of the span, when it differs from the value. */
+  text: z.string().optional(),
+  document: z.string(),
+  field: z.string(),
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  confidence: z.number().min(0).max(1),
+  method: z.string(),
+  /** A narrower label: "signature", "work", "mobile", a social network, an interest's parent… */
+  label: z.string().optional(),
+});
+export type ExtractedFact = z.infer<typeof extractedFactSchema>;
+
 export const recordAttributesSchema = z.object({
   name: personNameSchema.optional(),
   emails: z.array(emailSchema).default([]),
@@ -101,6 +141,8 @@ export const recordAttributesSchema = z.object({
   identifiers: z.array(identifierSchema).default([]),
   texts: z.array(freeTextSchema).default([]),
   extra: z.record(z.string(), z.unknown()).default({}),
+  /** Facts extracted from `texts`, with provenance and confidence; absent when there are none. */
+  evidence: z.array(extractedFactSchema).optional(),
 });
 export type RecordAttributes = z.infer<typeof recordAttributesSchema>;
 

@@ -1,9 +1,14 @@
+export { parseLogLine, readAccessLog } from "./access-log.js";
+export { readClickstream } from "./clickstream.js";
 export { readCsv } from "./csv.js";
 export { detectDelimiter } from "./detect-delimiter.js";
 export { detectEncoding } from "./detect-encoding.js";
+export { emailRow, readEml, withoutQuotedReply } from "./email.js";
 export { isSourceError, SourceError, type SourceErrorCode } from "./errors.js";
 export { readJsonLines } from "./jsonl.js";
 export { defaultMaxFieldBytes } from "./limits.js";
+export { readMbox } from "./mbox.js";
 export { formatOfPath, readSource, sampleSource } from "./open-source.js";
 export { readParquet } from "./parquet.js";
+export { botReason, Sessionizer, sessionRow } from "./sessions.js";
 export type * from "./types.js";

@@ -1,13 +1,16 @@
 import { stat } from "node:fs/promises";
-import type { SourceFormat } from "../model/mapping.js";
+import { readAccessLog } from "./access-log.js";
 import { toSourceError } from "./byte-input.js";
+import { readClickstream } from "./clickstream.js";
 import { readCsv } from "./csv.js";
+import { readEml } from "./email.js";
 import { SourceError } from "./errors.js";
 import { readJsonLines } from "./jsonl.js";
+import { readMbox } from "./mbox.js";
 import { readParquet } from "./parquet.js";
-import type { ReaderOptions, ReadItem, SourceLayout, SourceSample } from "./types.js";
+import type { ReaderOptions, ReadFormat, ReadItem, SourceLayout, SourceSample } from "./types.js";
 
-const extensions: Record<string, SourceFormat> = {
+const extensions: Record<string, ReadFormat> = {
   csv: "csv",
   tsv: "csv",
   txt: "csv",
@@ -15,21 +18,26 @@ const extensions: Record<string, SourceFormat> = {
   ndjson: "jsonl",
   json: "jsonl",
   parquet: "parquet",
+  eml: "eml",
+  mbox: "mbox",
+  mbx: "mbox",
+  log: "access_log",
 };
 
 /**
  * The format a path's extension says, ignoring a final `.gz` (gzip is recognised from the content, so a
  * compressed file is read whatever its name): .csv .tsv .txt → csv; .jsonl .ndjson .json → jsonl;
- * .parquet → parquet; anything else → null.
+ * .parquet → parquet; .eml → eml; .mbox .mbx → mbox; .log → access_log; anything else → null. Clickstream
+ * JSON lines look like any JSON lines, so that format is only chosen when named.
  */
-export function formatOfPath(path: string): SourceFormat | null {
+export function formatOfPath(path: string): ReadFormat | null {
   const name = path.replace(/\.gz$/i, "");
   const dot = name.lastIndexOf(".");
   if (dot === -1 || dot < name.lastIndexOf("/")) return null;
   return extensions[name.slice(dot + 1).toLowerCase()] ?? null;
 }
 
-async function resolveFormat(path: string, options: ReaderOptions): Promise<SourceFormat> {
+async function resolveFormat(path: string, options: ReaderOptions): Promise<ReadFormat> {
   // Problems with the path itself come first: "no such file" says more than "unknown format".
   try {
     const info = await stat(path);
@@ -42,7 +50,7 @@ async function resolveFormat(path: string, options: ReaderOptions): Promise<Sour
     throw new SourceError(
       "source_unknown_format",
       path,
-      "the format is unknown: name it (csv, jsonl or parquet) or use a .csv, .tsv, .txt, .jsonl, .ndjson, .json or .parquet file (optionally .gz)",
+      "the format is unknown: name it (csv, jsonl, parquet, eml, mbox, access_log or clickstream) or use a .csv, .tsv, .txt, .jsonl, .ndjson, .json, .parquet, .eml, .mbox or .log file (optionally .gz)",
     );
   }
   return format;
@@ -64,6 +72,18 @@ export async function* readSource(path: string, options: ReaderOptions = {}): As
       return;
     case "parquet":
       yield* readParquet(path, options);
+      return;
+    case "eml":
+      yield* readEml(path, options);
+      return;
+    case "mbox":
+      yield* readMbox(path, options);
+      return;
+    case "access_log":
+      yield* readAccessLog(path, options);
+      return;
+    case "clickstream":
+      yield* readClickstream(path, options);
       return;
   }
 }
@@ -100,7 +120,8 @@ export async function sampleSource(
   const found = layout as SourceLayout | null;
   const sample: SourceSample = {
     format,
-    columns: format === "jsonl" || found === null ? [...keys] : found.columns,
+    // Only CSV and Parquet say their columns up front; other formats' rows say theirs.
+    columns: (format !== "csv" && format !== "parquet") || found === null ? [...keys] : found.columns,
     rows,
   };
   if (format === "csv" && found !== null) {

@@ -1,6 +1,13 @@
 import type { Issue } from "../model/issue.js";
 import type { SourceFormat } from "../model/mapping.js";
 
+/**
+ * What `readSource` can read: the mapping formats (csv, jsonl, parquet) and the multi-structured ones, each
+ * read as one row per document: `eml` (one message), `mbox` (a mailbox, a row per message), `access_log`
+ * (a web server log, a row per visit) and `clickstream` (page-view events as JSON lines, a row per visit).
+ */
+export type ReadFormat = SourceFormat | "eml" | "mbox" | "access_log" | "clickstream";
+
 /** One row as read from a source file: column or top-level key → value, before any mapping. */
 export interface SourceRow {
   kind: "row";
@@ -27,7 +34,7 @@ export interface ReadProgress {
 }
 
 export interface ReadOptions {
-  format?: SourceFormat;
+  format?: ReadFormat;
   /** CSV: force a delimiter instead of detecting it. */
   delimiter?: string;
   /** CSV: force an encoding (any iconv-lite name) instead of detecting it. */
@@ -39,7 +46,7 @@ export interface ReadOptions {
 }
 
 export interface SourceSample {
-  format: SourceFormat;
+  format: ReadFormat;
   columns: string[];
   rows: Record<string, unknown>[];
   /** CSV only: what detection chose. */
@@ -49,7 +56,7 @@ export interface SourceSample {
 
 /** What a reader learned about a file as a whole, told once before its first row. */
 export interface SourceLayout {
-  format: SourceFormat;
+  format: ReadFormat;
   /** CSV: the header's column names; Parquet: the schema's top-level columns; JSON lines: none (keys vary by row). */
   columns: string[];
   /** CSV and JSON lines: the encoding the text was decoded with (detected or forced). */

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sourceMappingSchema } from "../model/mapping.js";
+import { readSource } from "../sources/open-source.js";
+import { collect } from "../sources/testing.js";
 import { type GenerateReport, generate } from "./generate.js";
 import type { Manifest } from "./manifest.js";
 
@@ -92,8 +94,8 @@ describe("generate", () => {
       expect(s.records).toBeGreaterThan(0);
       if (s.mapping !== null) expect(report.files).toContain(join(dir, s.mapping));
     }
-    expect(manifest.sources.find((s) => s.name === "access_log")?.mapping).toBeNull();
-    expect(manifest.sources.find((s) => s.name === "support")?.mapping).toBeNull();
+    expect(manifest.sources.find((s) => s.name === "access_log")?.mapping).toBe("mappings/access_log.json");
+    expect(manifest.sources.find((s) => s.name === "support")?.mapping).toBe("mappings/support.json");
     expect(manifest.createdAt).toMatch(/^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
@@ -230,6 +232,8 @@ describe("generate", () => {
       web_signups: 0.5,
       app_events: 0.6,
       social: 0.3,
+      support: 0.4,
+      access_log: 0.2,
     };
     for (const s of manifest.sources) {
       if (s.mapping === null) continue;
@@ -238,7 +242,16 @@ describe("generate", () => {
       expect(mapping.defaultCountry).toBe("US");
       expect(mapping.trust).toBe(trustBySource[s.name]);
       expect(Object.values(mapping.fields).flat()).toContain("id");
-      if (s.format === "csv") {
+      if (s.format === "mbox" || s.format === "log") {
+        // Read by their own readers: every mapped field is one their rows have.
+        const { rows } = await collect(readSource(join(dir, s.file)));
+        for (const column of Object.keys(mapping.fields)) {
+          expect(
+            rows.some((r) => r.values[column] !== undefined),
+            `${s.name} ${column}`,
+          ).toBe(true);
+        }
+      } else if (s.format === "csv") {
         const header = s.name === "crm" ? crmHeader : ordersHeader;
         for (const column of Object.keys(mapping.fields)) expect(header).toContain(column);
       } else {

@@ -2,8 +2,9 @@ import type { SourceMappingInput } from "../model/mapping.js";
 
 /**
  * The source mappings shipped with the synthetic data set (written to `mappings/<source>.json`): how each
- * CSV column or JSON path becomes an attribute of a source record. access.log and support.mbox have none:
- * their readers extract what they hold.
+ * CSV column or JSON path becomes an attribute of a source record. support.mbox and access.log are read by
+ * their own readers (a row per message, a row per visit; their format comes from the file's extension), and
+ * their mappings name the fields those rows have.
  */
 
 export const crmMapping: SourceMappingInput = {
@@ -117,8 +118,49 @@ export const socialMapping: SourceMappingInput = {
     "$.handle": "extra:handle",
     "$.display_name": "name.full",
     "$.bio": "text:bio",
-    "$.location": "text:location",
+    "$.location": ["text:location", "address.full"],
     "$.followers": "extra:followers",
+  },
+};
+
+/**
+ * support.mbox: a row per message (src/sources/email.ts). The sender is the customer; the body is free
+ * text, read for the signature's name, title, company and phones and for any email or phone written in it.
+ */
+export const supportMapping: SourceMappingInput = {
+  source: "support",
+  defaultCountry: "US",
+  trust: 0.4,
+  dateOrder: "auto",
+  keepUnmapped: true,
+  fields: {
+    message_id: "id",
+    date: "observedAt",
+    from_address: "email",
+    from_name: "name.full",
+    subject: "text:subject",
+    body: "text:body",
+    to: "extra:to",
+  },
+};
+
+/**
+ * access.log: a row per visit (src/sources/access-log.ts), numbered by its first line, which is also the
+ * truth's record id for that line. Crawlers and scanners are quarantined by the reader.
+ */
+export const accessLogMapping: SourceMappingInput = {
+  source: "access_log",
+  defaultCountry: "US",
+  trust: 0.2,
+  dateOrder: "auto",
+  keepUnmapped: true,
+  fields: {
+    session_id: "id",
+    started_at: "observedAt",
+    ip: "identifier:ip_address",
+    order_ids: "identifier:order_id",
+    mc_eid: "identifier:other/mc_eid",
+    user_agent: "extra:user_agent",
   },
 };
 
@@ -129,6 +171,8 @@ export const sourceMappings = {
   web_signups: webSignupsMapping,
   app_events: appEventsMapping,
   social: socialMapping,
+  support: supportMapping,
+  access_log: accessLogMapping,
 } as const;
 
 export type MappedSource = keyof typeof sourceMappings;
