@@ -1,13 +1,6 @@
 import type { StandardizedRecord } from "../model/standardized.js";
 import { nicknameRoots } from "../standardize/nicknames.js";
-import {
-  dateFeature,
-  type Feature,
-  listFeature,
-  numberFeature,
-  type RecordTable,
-  textFeature,
-} from "./record-table.js";
+import { Dictionary, type Feature, type RecordTable } from "./record-table.js";
 
 /**
  * The features identity resolution can compare, each derived from the standardised record. A
@@ -79,36 +72,230 @@ export function isKnownFeature(name: string): boolean {
   );
 }
 
-function buildFeature(name: string, records: StandardizedRecord[]): Feature {
+/** One feature's values for a batch of records, before interning: what a loading worker sends back. */
+export type BatchColumn =
+  | { kind: "text"; values: (string | null)[] }
+  | { kind: "list"; counts: Int32Array; values: string[] }
+  | { kind: "date"; year: Int16Array; month: Int8Array; day: Int8Array }
+  | { kind: "number"; values: Float64Array };
+
+/** The features of a batch of records, as plain columns (structured-clone friendly). */
+export interface FeatureBatch {
+  size: number;
+  keys: string[];
+  sources: string[];
+  columns: Record<string, BatchColumn>;
+}
+
+function listColumn(records: StandardizedRecord[], of: ListOf): BatchColumn {
+  const counts = new Int32Array(records.length);
+  const values: string[] = [];
+  records.forEach((s, r) => {
+    const list = of(s);
+    counts[r] = list.length;
+    for (const v of list) values.push(v);
+  });
+  return { kind: "list", counts, values };
+}
+
+function extractColumn(name: string, records: StandardizedRecord[]): BatchColumn {
   const text = textFeatures[name];
-  if (text) return textFeature(records.map(text));
+  if (text) return { kind: "text", values: records.map(text) };
   const list = listFeatures[name];
-  if (list) return listFeature(records.map(list));
-  if (name === "dateOfBirth") return dateFeature(records.map((s) => s.dateOfBirth));
-  if (name === "birthYear") return numberFeature(records.map((s) => s.dateOfBirth?.year ?? null));
+  if (list) return listColumn(records, list);
+  if (name === "dateOfBirth") {
+    const year = new Int16Array(records.length);
+    const month = new Int8Array(records.length);
+    const day = new Int8Array(records.length);
+    records.forEach((s, r) => {
+      year[r] = s.dateOfBirth?.year ?? 0;
+      month[r] = s.dateOfBirth?.month ?? 0;
+      day[r] = s.dateOfBirth?.day ?? 0;
+    });
+    return { kind: "date", year, month, day };
+  }
+  if (name === "birthYear")
+    return { kind: "number", values: Float64Array.from(records, (s) => s.dateOfBirth?.year ?? Number.NaN) };
   if (name.startsWith("id:")) {
     const type = name.slice(3);
-    return listFeature(records.map((s) => s.identifiers.filter((i) => i.type === type).map((i) => i.value)));
+    return listColumn(records, (s) => s.identifiers.filter((i) => i.type === type).map((i) => i.value));
   }
   throw new Error(`unknown feature "${name}"; known: ${featureNames().join(", ")}`);
 }
 
+/** Derives the named features of some records: the per-record work of building a table, done anywhere. */
+export function extractFeatures(records: RecordToResolve[], features: Iterable<string>): FeatureBatch {
+  const standardized = records.map((r) => r.standardized);
+  const columns: Record<string, BatchColumn> = {};
+  for (const name of new Set(features)) columns[name] = extractColumn(name, standardized);
+  return {
+    size: records.length,
+    keys: records.map((r) => r.key),
+    sources: records.map((r) => r.source),
+    columns,
+  };
+}
+
+/** A growable typed array. */
+class Grow<T extends Int32Array | Int16Array | Int8Array | Float64Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(Math.max(1024, this.data.length * 2));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  done(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+const int32 = () => new Grow(new Int32Array(1024), (n) => new Int32Array(n));
+
+type Column =
+  | { kind: "text"; dictionary: Dictionary; codes: Grow<Int32Array> }
+  | { kind: "list"; dictionary: Dictionary; offsets: Grow<Int32Array>; codes: Grow<Int32Array> }
+  | { kind: "date"; year: Grow<Int16Array>; month: Grow<Int8Array>; day: Grow<Int8Array> }
+  | { kind: "number"; values: Grow<Float64Array> };
+
+/**
+ * Builds a record table batch by batch, so that millions of records never exist as objects at once: each
+ * batch's values are interned into the table's columns and the batch can be dropped.
+ */
+export class RecordTableBuilder {
+  private readonly keys: string[] = [];
+  private readonly sourceNames: string[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+  private readonly source = int32();
+  private readonly columns = new Map<string, Column>();
+
+  constructor(features: Iterable<string>) {
+    for (const name of features) {
+      if (!isKnownFeature(name))
+        throw new Error(`unknown feature "${name}"; known: ${featureNames().join(", ")}`);
+    }
+    this.features = [...new Set(features)];
+  }
+
+  readonly features: string[];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  add(batch: FeatureBatch): void {
+    for (let r = 0; r < batch.size; r++) {
+      this.keys.push(batch.keys[r] as string);
+      const name = batch.sources[r] as string;
+      let s = this.sourceIndex.get(name);
+      if (s === undefined) {
+        s = this.sourceNames.length;
+        this.sourceIndex.set(name, s);
+        this.sourceNames.push(name);
+      }
+      this.source.push(s);
+    }
+    for (const name of this.features) {
+      const column = batch.columns[name];
+      if (!column) throw new Error(`a batch of records lacks feature "${name}"`);
+      this.addColumn(name, column, batch.size);
+    }
+  }
+
+  private addColumn(name: string, b: BatchColumn, size: number): void {
+    let c = this.columns.get(name);
+    if (!c) {
+      c =
+        b.kind === "text"
+          ? { kind: "text", dictionary: new Dictionary(), codes: int32() }
+          : b.kind === "list"
+            ? { kind: "list", dictionary: new Dictionary(), offsets: int32(), codes: int32() }
+            : b.kind === "date"
+              ? {
+                  kind: "date",
+                  year: new Grow(new Int16Array(1024), (n) => new Int16Array(n)),
+                  month: new Grow(new Int8Array(1024), (n) => new Int8Array(n)),
+                  day: new Grow(new Int8Array(1024), (n) => new Int8Array(n)),
+                }
+              : { kind: "number", values: new Grow(new Float64Array(1024), (n) => new Float64Array(n)) };
+      this.columns.set(name, c);
+    }
+    if (c.kind === "text" && b.kind === "text") {
+      for (const v of b.values) c.codes.push(v === null || v === "" ? -1 : c.dictionary.code(v));
+    } else if (c.kind === "list" && b.kind === "list") {
+      let at = 0;
+      const seen: number[] = [];
+      for (let r = 0; r < size; r++) {
+        c.offsets.push(c.codes.length);
+        seen.length = 0;
+        const end = at + (b.counts[r] as number);
+        for (; at < end; at++) {
+          const v = b.values[at] as string;
+          if (v === "") continue;
+          const code = c.dictionary.peek(v);
+          if (code !== undefined && seen.includes(code)) continue;
+          const k = c.dictionary.code(v);
+          seen.push(k);
+          c.codes.push(k);
+        }
+      }
+    } else if (c.kind === "date" && b.kind === "date") {
+      for (let r = 0; r < size; r++) {
+        c.year.push(b.year[r] as number);
+        c.month.push(b.month[r] as number);
+        c.day.push(b.day[r] as number);
+      }
+    } else if (c.kind === "number" && b.kind === "number") {
+      for (let r = 0; r < size; r++) c.values.push(b.values[r] as number);
+    } else {
+      throw new Error(`feature "${name}" arrived as ${b.kind}, not ${c.kind}`);
+    }
+  }
+
+  finish(): RecordTable {
+    const features = new Map<string, Feature>();
+    for (const [name, c] of this.columns) {
+      if (c.kind === "text") {
+        features.set(name, {
+          kind: "text",
+          codes: c.codes.done(),
+          dictionary: c.dictionary.values,
+          frequency: c.dictionary.frequencies(),
+        });
+      } else if (c.kind === "list") {
+        c.offsets.push(c.codes.length);
+        features.set(name, {
+          kind: "list",
+          offsets: c.offsets.done(),
+          codes: c.codes.done(),
+          dictionary: c.dictionary.values,
+          frequency: c.dictionary.frequencies(),
+        });
+      } else if (c.kind === "date") {
+        features.set(name, { kind: "date", year: c.year.done(), month: c.month.done(), day: c.day.done() });
+      } else {
+        features.set(name, { kind: "number", values: c.values.done() });
+      }
+    }
+    return {
+      size: this.keys.length,
+      keys: this.keys,
+      source: Uint16Array.from(this.source.done()),
+      sources: this.sourceNames,
+      features,
+    };
+  }
+}
+
 /** Builds the columns a run needs, once; records keep their order (record i is row i). */
 export function buildRecordTable(records: RecordToResolve[], features: Iterable<string>): RecordTable {
-  const sources: string[] = [];
-  const sourceIndex = new Map<string, number>();
-  const source = new Uint16Array(records.length);
-  records.forEach((r, i) => {
-    let s = sourceIndex.get(r.source);
-    if (s === undefined) {
-      s = sources.length;
-      sourceIndex.set(r.source, s);
-      sources.push(r.source);
-    }
-    source[i] = s;
-  });
-  const standardized = records.map((r) => r.standardized);
-  const built = new Map<string, Feature>();
-  for (const name of features) if (!built.has(name)) built.set(name, buildFeature(name, standardized));
-  return { size: records.length, keys: records.map((r) => r.key), source, sources, features: built };
+  const builder = new RecordTableBuilder(features);
+  builder.add(extractFeatures(records, builder.features));
+  return builder.finish();
 }

@@ -187,7 +187,7 @@ export interface ResolveOptions {
 }
 
 /** Steward decisions by record key → record numbers; a key not in this run is skipped (its record is gone). */
-function decisionIndex(table: RecordTable, options: ResolveOptions) {
+function decisionIndex(table: RecordTable) {
   let index: Map<string, number> | null = null;
   return (pairs: readonly (readonly [string, string])[], what: string): [number, number][] => {
     if (pairs.length === 0) return [];
@@ -203,25 +203,40 @@ function decisionIndex(table: RecordTable, options: ResolveOptions) {
   };
 }
 
+/** The features a run needs: those of its comparisons (a saved model's own) and of its rules. */
+export function runFeatures(input: ResolveSettingsInput, model?: MatchModel): Set<string> {
+  const settings = resolveSettings.parse(input);
+  // A saved model brings its own comparisons: the table must hold the features those read.
+  return featuresOf({ ...settings, comparisons: model?.specs ?? settings.comparisons });
+}
+
 export function resolveInMemory(
   records: RecordToResolve[],
   input: ResolveSettingsInput,
   options: ResolveOptions = {},
 ): ResolveResult {
+  const t = performance.now();
+  options.progress?.("features", `${records.length.toLocaleString("en-US")} records`);
+  const table = buildRecordTable(records, runFeatures(input, options.model));
+  return resolveTable(table, input, options, { features: (performance.now() - t) / 1000 });
+}
+
+/** A whole run over a table already built (records loaded batch by batch, e.g. by parallel workers). */
+export function resolveTable(
+  table: RecordTable,
+  input: ResolveSettingsInput,
+  options: ResolveOptions = {},
+  seconds: Record<string, number> = {},
+): ResolveResult {
   const progress = options.progress ?? (() => {});
   const settings = resolveSettings.parse(input);
-  const seconds: Record<string, number> = {};
   let t = performance.now();
   const lap = (stage: string) => {
     const now = performance.now();
-    seconds[stage] = (now - t) / 1000;
+    seconds[stage] = (seconds[stage] ?? 0) + (now - t) / 1000;
     t = now;
   };
-
-  progress("features", `${records.length.toLocaleString("en-US")} records`);
-  // A saved model brings its own comparisons: the table must hold the features those read.
   const specs = options.model?.specs ?? settings.comparisons;
-  const table = buildRecordTable(records, featuresOf({ ...settings, comparisons: specs }));
   const compiled = specs.map((s) => compileComparison(s, table));
   lap("features");
 
@@ -261,7 +276,7 @@ export function resolveInMemory(
       forced.push(i, j, 1);
     });
   }
-  const keyIndex = decisionIndex(table, options);
+  const keyIndex = decisionIndex(table);
   for (const [i, j] of keyIndex(options.mustLink ?? [], "mustLink")) forced.push(i, j, 1);
   const kept = new PairBuffer();
   for (let p = 0; p < scored.count; p++) {
