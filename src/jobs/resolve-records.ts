@@ -7,12 +7,17 @@ import {
   thresholdTable,
   truthFromLabels,
 } from "../resolve/evaluate.js";
-import { buildRecordTable, type RecordToResolve } from "../resolve/features.js";
 import { type Explanation, explainPair, type MatchModel } from "../resolve/model.js";
-import { featuresOf, type ResolveProgress, type ResolveResult, resolveInMemory } from "../resolve/resolve.js";
+import {
+  featuresOf,
+  type ResolveProgress,
+  type ResolveResult,
+  resolveTableInThreads,
+  runFeatures,
+} from "../resolve/resolve.js";
 import { personDefaults, type ResolveSettingsInput, resolveSettings } from "../resolve/settings.js";
-import { latestRecords } from "../store/latest-records.js";
 import type { Store } from "../store/open-store.js";
+import { loadRecordTable } from "./load-table.js";
 
 export interface ResolveJobOptions {
   /** A settings file (JSON); the person defaults when absent. */
@@ -23,6 +28,11 @@ export interface ResolveJobOptions {
   /** Where the truth is, for evaluation: an extra field (`true_cluster`) or a pattern over the record id. */
   truth?: { field: string } | { idPattern: RegExp };
   progress?: ResolveProgress;
+  /** Loading threads over an SQLite store (default: the cores); 0 loads in this thread. */
+  threads?: number;
+  /** Steward decisions by record key: never the same entity / always the same entity. */
+  cannotLink?: readonly (readonly [string, string])[];
+  mustLink?: readonly (readonly [string, string])[];
 }
 
 export interface Evaluation {
@@ -51,46 +61,48 @@ export async function resolveStoredRecords(
   store: Store,
   options: ResolveJobOptions = {},
 ): Promise<ResolveJobResult> {
-  const records: RecordToResolve[] = [];
-  const labels: string[] = [];
-  const truth = options.truth;
-  for await (const page of latestRecords(store, options.sources ? { sources: options.sources } : {})) {
-    for (const r of page) {
-      records.push({
-        key: `${r.source}/${r.sourceRecordId}`,
-        source: r.source,
-        standardized: r.standardized,
-      });
-      if (!truth) continue;
-      if ("field" in truth) labels.push(String(r.extra[truth.field] ?? `none:${r.id}`));
-      else labels.push(truth.idPattern.exec(r.sourceRecordId)?.[1] ?? `none:${r.id}`);
-    }
-    options.progress?.("load", `${records.length.toLocaleString("en-US")} records`);
-  }
-  if (records.length === 0) throw new Error("the store holds no records to resolve: import a source first");
   const model = options.modelPath
     ? (JSON.parse(readFileSync(options.modelPath, "utf8")) as MatchModel)
     : undefined;
-  const result = resolveInMemory(records, loadSettings(options.settingsPath), {
-    ...(model ? { model } : {}),
-    ...(options.progress ? { progress: options.progress } : {}),
+  const settings = loadSettings(options.settingsPath);
+  const truth = options.truth;
+  const started = performance.now();
+  const { table, labels } = await loadRecordTable(store, {
+    features: runFeatures(settings, model),
+    ...(options.sources ? { sources: options.sources } : {}),
+    ...(truth ? { truth } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    progress: (n) => options.progress?.("load", `${n.toLocaleString("en-US")} records`),
   });
+  if (table.size === 0) throw new Error("the store holds no records to resolve: import a source first");
+  const result = await resolveTableInThreads(
+    table,
+    settings,
+    {
+      ...(options.threads !== undefined ? { threads: Math.max(1, options.threads) } : {}),
+      ...(model ? { model } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.cannotLink ? { cannotLink: options.cannotLink } : {}),
+      ...(options.mustLink ? { mustLink: options.mustLink } : {}),
+    },
+    { load: (performance.now() - started) / 1000 },
+  );
   let evaluation: Evaluation | null = null;
-  if (truth) {
+  if (labels) {
     const t = truthFromLabels(labels);
     const mode =
       result.settings.mode === "link" ? { mode: "link" as const, source: result.table.source } : {};
     const pairwise = pairwiseScores(t, result.clustering.clusterOf, mode);
     const bcubed = bcubedScores(t, result.clustering.clusterOf);
-    const table = thresholdTable(t, result.pairs, [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999], mode);
+    const thresholds = thresholdTable(t, result.pairs, [0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999], mode);
     evaluation = {
       truePairs: pairwise.truePairs,
       precision: pairwise.precision,
       recall: pairwise.recall,
       f1: pairwise.f1,
       bcubed: { precision: bcubed.precision, recall: bcubed.recall, f1: bcubed.f1 },
-      reductionRatio: reductionRatio(result.candidatePairs, records.length, mode),
-      thresholds: table.rows.map((r) => ({
+      reductionRatio: reductionRatio(result.candidatePairs, table.size, mode),
+      thresholds: thresholds.rows.map((r) => ({
         threshold: r.threshold,
         precision: r.precision,
         recall: r.recall,
@@ -112,16 +124,10 @@ export async function explainStoredPair(
 ): Promise<Explanation> {
   const model = JSON.parse(readFileSync(options.modelPath, "utf8")) as MatchModel;
   const settings = resolveSettings.parse(loadSettings(options.settingsPath));
-  const records: RecordToResolve[] = [];
-  for await (const page of latestRecords(store, options.sources ? { sources: options.sources } : {})) {
-    for (const r of page)
-      records.push({
-        key: `${r.source}/${r.sourceRecordId}`,
-        source: r.source,
-        standardized: r.standardized,
-      });
-  }
-  const table = buildRecordTable(records, featuresOf({ ...settings, comparisons: model.specs }));
+  const { table } = await loadRecordTable(store, {
+    features: featuresOf({ ...settings, comparisons: model.specs }),
+    ...(options.sources ? { sources: options.sources } : {}),
+  });
   const index = keys.map((k) => {
     const i = table.keys.indexOf(k);
     if (i < 0) throw new Error(`no record ${k}: write it as source/id, e.g. crm/C000123`);

@@ -6,6 +6,7 @@ import {
   BlockTooLargeError,
   forEachCandidatePair,
   planBlocking,
+  sampleRulePairs,
 } from "./blocking.js";
 import { BlockingKeyError, type KeyTerm, parseBlockingKey } from "./blocking-key.js";
 import {
@@ -557,4 +558,51 @@ describe("oversized blocks", () => {
       expect(plan.exact).toBe(true);
     },
   );
+});
+
+describe("partitions and samples", () => {
+  it("shares the candidate pairs out between partitions, each pair in exactly one", () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const rnd = random(seed * 7);
+      const table = randomTable(seed);
+      const rules = randomRules(rnd);
+      const options: BlockingOptions = { splitLargeBlocks: true, maxBlockSize: 12, splitWindow: 3 };
+      const all = pairsOf(visitAll(table, rules, "dedupe", options));
+      const count = 1 + (seed % 3);
+      const parts = Array.from({ length: count }, (_, index) =>
+        pairsOf(visitAll(table, rules, "dedupe", { ...options, partition: { index, count } })),
+      );
+      expect(parts.flat().sort(), `seed ${seed}`).toEqual(all);
+      expect(new Set(parts.flat()).size).toBe(all.length);
+    }
+  });
+
+  it("samples a rule's pairs uniformly without enumerating them, and gives all when they are few", () => {
+    const table = randomTable(3, 400);
+    const rule = { name: "postcode", expression: "postcode" };
+    const all = pairsOf(visitAll(table, [rule], "dedupe"));
+    const few = sampleRulePairs(table, rule, "dedupe", all.length + 10, random(1));
+    expect(few.count).toBe(all.length);
+    const drawn = sampleRulePairs(table, rule, "dedupe", 60_000, random(2), 10_000);
+    // More draws than pairs forces sampling: cap the pairs the rule may give whole.
+    const capped = sampleRulePairs(table, rule, "dedupe", 3_000, random(4));
+    expect(capped.count).toBe(3_000);
+    expect(drawn.count).toBe(all.length);
+    const allSet = new Set(all);
+    const hits = new Map<string, number>();
+    const many = sampleRulePairs(table, rule, "dedupe", all.length - 1, random(5));
+    expect(many.count).toBe(all.length - 1);
+    for (let p = 0; p < many.count; p++) {
+      const k = `${many.left[p]},${many.right[p]}`;
+      expect(allSet.has(k)).toBe(true);
+      hits.set(k, (hits.get(k) ?? 0) + 1);
+    }
+    // Drawn with replacement about uniformly: most pairs appear, none many times.
+    expect(hits.size).toBeGreaterThan(all.length * 0.55);
+    expect(Math.max(...hits.values())).toBeLessThan(10);
+    const linked = sampleRulePairs(table, rule, "link", 5_000, random(3));
+    for (let p = 0; p < linked.count; p++) {
+      expect(table.source[linked.left[p] as number]).not.toBe(table.source[linked.right[p] as number]);
+    }
+  });
 });

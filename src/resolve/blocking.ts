@@ -43,6 +43,11 @@ export interface BlockingOptions {
   splitSortKey?: string;
   /** How many of the largest blocks the plan lists per rule. Default 10. */
   topBlocks?: number;
+  /**
+   * Visit only share `index` of `count` of the pairs (blocks dealt round-robin; inside a windowed block,
+   * its positions), so that several threads can score one run's pairs between them, each pair once.
+   */
+  partition?: { index: number; count: number };
 }
 
 export interface BlockSummary {
@@ -196,7 +201,8 @@ export function forEachCandidatePair(
     if (first !== undefined)
       throw new BlockTooLargeError(first.rule, first.key, first.size, maxBlockSize, oversized);
   }
-  for (let r = 0; r < layouts.length; r++) scanRule(table, layouts, r, mode === "link", maxBlockSize, visit);
+  for (let r = 0; r < layouts.length; r++)
+    scanRule(table, layouts, r, mode === "link", maxBlockSize, visit, options.partition);
 }
 
 function layOut(
@@ -376,7 +382,10 @@ function scanRule(
   link: boolean,
   maxBlockSize: number,
   visit: ((i: number, j: number, rule: number) => void) | null,
+  partition: { index: number; count: number } = { index: 0, count: 1 },
 ): { pairs: number; newPairs: number; formulaPairs: number } {
+  const share = partition.index;
+  const shares = partition.count;
   const L = layouts[r] as RuleLayout;
   const { blockStart, members, windowed, window } = L;
   const multi = L.offsets !== null;
@@ -389,11 +398,13 @@ function scanRule(
     const e = blockStart[b + 1] as number;
     if (e - s < 2) continue;
     const isWindowed = windowed[b] === 1;
+    if (!isWindowed && b % shares !== share) continue;
     if (!isWindowed && e - s > maxBlockSize) {
       formulaPairs += blockPairs(members.subarray(s, e), link ? source : null);
       continue;
     }
     for (let a = s; a < e - 1; a++) {
+      if (isWindowed && a % shares !== share) continue;
       const x = members[a] as number;
       const end = isWindowed && a + window < e ? a + window : e;
       for (let c = a + 1; c < end; c++) {
@@ -460,4 +471,66 @@ function blockSummaries(L: RuleLayout, keep: (size: number) => boolean, limit: n
     if (L.windowed[block] === 1) summary.split = true;
     return summary;
   });
+}
+
+/**
+ * Up to `max` pairs drawn uniformly from the pairs one blocking rule makes, without enumerating them when
+ * there are more: a block is drawn with probability proportional to its pair count, then two of its
+ * records. Training needs a fair sample of a rule's pairs, not all of them; a rule with fewer pairs than
+ * `max` gives every pair once. Blocks above `maxBlockSize` (a default value shared by thousands) are left
+ * out. In link mode a pair of one source is redrawn.
+ */
+export function sampleRulePairs(
+  table: RecordTable,
+  rule: BlockingRule,
+  mode: BlockingMode,
+  max: number,
+  random: () => number,
+  maxBlockSize = DEFAULT_MAX_BLOCK_SIZE,
+): { left: Int32Array; right: Int32Array; count: number } {
+  const [layout] = layOut(table, [rule], mode, {});
+  const L = layout as RuleLayout;
+  const link = mode === "link";
+  const weight = new Float64Array(L.blockCount + 1);
+  for (let b = 0; b < L.blockCount; b++) {
+    const size = (L.blockStart[b + 1] as number) - (L.blockStart[b] as number);
+    const pairs = size <= maxBlockSize ? (size * (size - 1)) / 2 : 0;
+    weight[b + 1] = (weight[b] as number) + pairs;
+  }
+  const total = weight[L.blockCount] as number;
+  if (total <= max) {
+    const left: number[] = [];
+    const right: number[] = [];
+    // Few pairs: all of them (an oversized block compared by sorted neighbourhood, as in a run).
+    forEachCandidatePair(table, [rule], mode, { maxBlockSize, splitLargeBlocks: true }, (i, j) => {
+      left.push(i);
+      right.push(j);
+    });
+    return { left: Int32Array.from(left), right: Int32Array.from(right), count: left.length };
+  }
+  const left = new Int32Array(max);
+  const right = new Int32Array(max);
+  let count = 0;
+  for (let attempt = 0; count < max && attempt < max * 20; attempt++) {
+    const target = random() * total;
+    let lo = 0;
+    let hi = L.blockCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((weight[mid + 1] as number) <= target) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = L.blockStart[lo] as number;
+    const size = (L.blockStart[lo + 1] as number) - start;
+    const x = Math.floor(random() * size);
+    let y = Math.floor(random() * (size - 1));
+    if (y >= x) y++;
+    const a = L.members[start + x] as number;
+    const b = L.members[start + y] as number;
+    if (a === b || (link && table.source[a] === table.source[b])) continue;
+    left[count] = Math.min(a, b);
+    right[count] = Math.max(a, b);
+    count++;
+  }
+  return { left, right, count };
 }

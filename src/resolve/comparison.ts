@@ -97,6 +97,8 @@ export interface CompiledComparison {
   features: string[];
   /** Level → 1 when a pair at that level must never link (`neverLinkAt`); indexed like the levels, else last. */
   veto: Uint8Array;
+  /** The first level's feature when that level is exact agreement on text: its u can be computed, not sampled. */
+  exactFirst: TextFeature | ListFeature | null;
 }
 
 type Holds = (i: number, j: number) => boolean;
@@ -317,7 +319,7 @@ function level(
       const d = spec.maxDistance;
       return anyPair(
         textual(f, spec.kind, comparison),
-        (a, b) => Math.abs(a.length - b.length) <= d && damerauLevenshtein(a, b) <= d,
+        (a, b) => Math.abs(a.length - b.length) <= d && damerauLevenshtein(a, b, d) <= d,
       );
     }
     case "jaccard":
@@ -461,6 +463,10 @@ export function compileComparison(input: ComparisonSpecInput, table: RecordTable
     name: spec.name,
     labels,
     veto,
+    exactFirst:
+      first.kind === "exact" && (firstFeature.kind === "text" || firstFeature.kind === "list")
+        ? firstFeature
+        : null,
     compare,
     termFrequency,
     features: [

@@ -57,27 +57,55 @@ export function levenshtein(a: string, b: string, maxDistance = Number.POSITIVE_
   return prev[m] as number;
 }
 
-/** Optimal string alignment: Levenshtein plus the transposition of two adjacent characters. */
-export function damerauLevenshtein(a: string, b: string): number {
+/**
+ * Optimal string alignment: Levenshtein plus the transposition of two adjacent characters. With
+ * `maxDistance`, stops as soon as a whole row exceeds it (the answer is then only a lower bound).
+ */
+export function damerauLevenshtein(a: string, b: string, maxDistance = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
-  const n = a.length;
-  const m = b.length;
+  let la = a.length;
+  let lb = b.length;
+  // A common prefix and suffix cost nothing; trimming them keeps transpositions intact.
+  let start = 0;
+  while (start < la && start < lb && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  while (la > start && lb > start && a.charCodeAt(la - 1) === b.charCodeAt(lb - 1)) {
+    la--;
+    lb--;
+  }
+  if (start > 0) start--;
+  if (la < a.length && lb < b.length) {
+    la++;
+    lb++;
+  }
+  const n = la - start;
+  const m = lb - start;
   if (n === 0) return m;
   if (m === 0) return n;
+  if (Math.abs(n - m) > maxDistance) return Math.abs(n - m);
   ensure(m + 1);
   for (let j = 0; j <= m; j++) prev[j] = j;
+  let lastRowMin = 0;
   for (let i = 1; i <= n; i++) {
     curr[0] = i;
-    const ca = a.charCodeAt(i - 1);
+    let rowMin = i;
+    const ca = a.charCodeAt(start + i - 1);
     for (let j = 1; j <= m; j++) {
-      const cb = b.charCodeAt(j - 1);
+      const cb = b.charCodeAt(start + j - 1);
       const cost = ca === cb ? 0 : 1;
-      let v = Math.min((prev[j] as number) + 1, (curr[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        v = Math.min(v, (prev2[j - 2] as number) + 1);
+      const del = (prev[j] as number) + 1;
+      const ins = (curr[j - 1] as number) + 1;
+      const sub = (prev[j - 1] as number) + cost;
+      let v = del < ins ? (del < sub ? del : sub) : ins < sub ? ins : sub;
+      if (i > 1 && j > 1 && ca === b.charCodeAt(start + j - 2) && a.charCodeAt(start + i - 2) === cb) {
+        const t = (prev2[j - 2] as number) + 1;
+        if (t < v) v = t;
       }
       curr[j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    // A transposition reads two rows back: only two rows above the limit prove the rest is above it too.
+    if (rowMin > maxDistance && lastRowMin > maxDistance) return rowMin;
+    lastRowMin = rowMin;
     const t = prev2;
     prev2 = prev;
     prev = curr;

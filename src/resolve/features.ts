@@ -50,6 +50,21 @@ const listFeatures: Record<string, ListOf> = {
   phoneLast7: (s) =>
     s.phones.map((p) => (p.e164 ?? p.original).replace(/\D/g, "").slice(-7)).filter((p) => p.length === 7),
   postcodes: (s) => s.addresses.map((a) => a.postcode).filter((p): p is string => p !== null),
+  /**
+   * Where a record places the person, postcode and city as one list ("pc:62275", "city:noemichester"): one
+   * comparison agrees on either without counting a shared address twice, and term frequencies weigh a
+   * postcode (rare) above a big city (common). A profile that names only a city agrees with a CRM record
+   * on that city.
+   */
+  places: (s) => {
+    const out = new Set<string>();
+    for (const a of s.addresses) {
+      if (a.postcode) out.add(`pc:${a.postcode}`);
+      const city = a.city ?? a.locality;
+      if (city) out.add(`city:${city}`);
+    }
+    return [...out];
+  },
 };
 
 export function featureNames(): string[] {
@@ -230,19 +245,17 @@ export class RecordTableBuilder {
       for (const v of b.values) c.codes.push(v === null || v === "" ? -1 : c.dictionary.code(v));
     } else if (c.kind === "list" && b.kind === "list") {
       let at = 0;
-      const seen: number[] = [];
       for (let r = 0; r < size; r++) {
         c.offsets.push(c.codes.length);
-        seen.length = 0;
+        const begin = at;
         const end = at + (b.counts[r] as number);
         for (; at < end; at++) {
           const v = b.values[at] as string;
           if (v === "") continue;
-          const code = c.dictionary.peek(v);
-          if (code !== undefined && seen.includes(code)) continue;
-          const k = c.dictionary.code(v);
-          seen.push(k);
-          c.codes.push(k);
+          // A record's list is short: a repeated value is found by looking back along it.
+          let repeated = false;
+          for (let k = begin; k < at && !repeated; k++) repeated = b.values[k] === v;
+          if (!repeated) c.codes.push(c.dictionary.code(v));
         }
       }
     } else if (c.kind === "date" && b.kind === "date") {

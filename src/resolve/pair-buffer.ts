@@ -11,6 +11,16 @@ export class PairBuffer {
     this.value = new Float64Array(capacity);
   }
 
+  /** A buffer over arrays already filled with `count` pairs (they are taken, not copied). */
+  static from(left: Int32Array, right: Int32Array, value: Float64Array, count: number): PairBuffer {
+    const buffer = new PairBuffer(0);
+    buffer.left = left;
+    buffer.right = right;
+    buffer.value = value;
+    buffer.count = count;
+    return buffer;
+  }
+
   push(i: number, j: number, value = 0): void {
     if (this.count === this.left.length) this.grow();
     this.left[this.count] = i;
@@ -20,7 +30,7 @@ export class PairBuffer {
   }
 
   private grow(): void {
-    const size = this.left.length * 2;
+    const size = Math.max(1024, this.left.length * 2);
     const left = new Int32Array(size);
     const right = new Int32Array(size);
     const value = new Float64Array(size);

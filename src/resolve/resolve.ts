@@ -1,10 +1,11 @@
-import { type AnyBlockingRule, type BlockingPlan, forEachCandidatePair, planBlocking } from "./blocking.js";
+import { type BlockingPlan, forEachCandidatePair, planBlocking, sampleRulePairs } from "./blocking.js";
 import { parseBlockingKey } from "./blocking-key.js";
 import { type Clustering, clusterPairs } from "./cluster.js";
 import { type ComparisonSpec, type CompiledComparison, compileComparison } from "./comparison.js";
 import { buildRecordTable, type RecordToResolve } from "./features.js";
-import { logit2, type MatchModel, pairScorer, probabilityOf } from "./model.js";
+import { logit2, type MatchModel, probabilityOf } from "./model.js";
 import { PairBuffer } from "./pair-buffer.js";
+import { type ScoredShare, type ScoreJob, scoreCandidatePairs, scoreShare } from "./parallel-score.js";
 import type { RecordTable } from "./record-table.js";
 import { type ResolveSettings, type ResolveSettingsInput, resolveSettings } from "./settings.js";
 import { comparisonModels, estimateU, expectationMaximisation, levelMatrix, seededRandom } from "./train.js";
@@ -54,37 +55,6 @@ function totalPairs(table: RecordTable, mode: ResolveSettings["mode"]): number {
   return (n * (n - 1)) / 2 - same;
 }
 
-/** Collects a rule's pairs, keeping a uniform sample (reservoir) when it yields more than `max`. */
-function samplePairs(
-  table: RecordTable,
-  rules: AnyBlockingRule[],
-  settings: ResolveSettings,
-  max: number,
-  seed: number,
-): PairBuffer {
-  const random = seededRandom(seed);
-  const buffer = new PairBuffer();
-  let seen = 0;
-  forEachCandidatePair(
-    table,
-    rules,
-    settings.mode,
-    { maxBlockSize: settings.maxBlockSize, splitLargeBlocks: true },
-    (i, j) => {
-      seen++;
-      if (buffer.count < max) buffer.push(i, j);
-      else {
-        const k = Math.floor(random() * seen);
-        if (k < max) {
-          buffer.left[k] = i;
-          buffer.right[k] = j;
-        }
-      }
-    },
-  );
-  return buffer;
-}
-
 export function trainModel(
   table: RecordTable,
   compiled: CompiledComparison[],
@@ -105,12 +75,13 @@ export function trainModel(
     const exclude = new Set(
       compiled.flatMap((c, k) => (c.features.some((f) => ruleFeatures.has(f)) ? [k] : [])),
     );
-    const pairs = samplePairs(
+    const pairs = sampleRulePairs(
       table,
-      [rule],
-      settings,
+      rule,
+      settings.mode,
       settings.training.maxPairsPerRule,
-      settings.training.seed,
+      seededRandom(settings.training.seed),
+      settings.maxBlockSize,
     );
     progress("train", `EM on ${pairs.count.toLocaleString("en-US")} pairs of "${rule.name}"`);
     if (pairs.count === 0) continue;
@@ -228,6 +199,39 @@ export function resolveTable(
   options: ResolveOptions = {},
   seconds: Record<string, number> = {},
 ): ResolveResult {
+  const run = beginRun(table, input, options, seconds);
+  return endRun(run, scoreShare(run.job));
+}
+
+/** The same run with the candidate pairs scored by worker threads (`threads`, default the cores). */
+export async function resolveTableInThreads(
+  table: RecordTable,
+  input: ResolveSettingsInput,
+  options: ResolveOptions & { threads?: number } = {},
+  seconds: Record<string, number> = {},
+): Promise<ResolveResult> {
+  const run = beginRun(table, input, options, seconds);
+  return endRun(run, await scoreCandidatePairs(run.job, options.threads));
+}
+
+interface Run {
+  table: RecordTable;
+  settings: ResolveSettings;
+  options: ResolveOptions;
+  plan: BlockingPlan;
+  model: MatchModel;
+  job: ScoreJob;
+  lap: (stage: string) => void;
+  seconds: Record<string, number>;
+}
+
+/** Compile, plan, train: everything before the candidate pairs are scored. */
+function beginRun(
+  table: RecordTable,
+  input: ResolveSettingsInput,
+  options: ResolveOptions,
+  seconds: Record<string, number>,
+): Run {
   const progress = options.progress ?? (() => {});
   const settings = resolveSettings.parse(input);
   let t = performance.now();
@@ -250,13 +254,24 @@ export function resolveTable(
 
   const model = options.model ?? trainModel(table, compiled, settings, progress);
   lap("train");
+  progress("score", `scoring ${plan.totalPairs.toLocaleString("en-US")} pairs`);
+  const job: ScoreJob = {
+    table,
+    model,
+    rules: settings.blocking,
+    mode: settings.mode,
+    blocking: blockingOptions,
+  };
+  return { table, settings, options, plan, model, job, lap, seconds };
+}
 
-  // Score every candidate once: weights without the prior, so the prior can be estimated from them.
-  const scorer = pairScorer({ ...model, prior: 0.5 }, compiled);
-  const scored = new PairBuffer(Math.max(1024, Math.min(plan.totalPairs, 1 << 24)));
-  forEachCandidatePair(table, settings.blocking, settings.mode, blockingOptions, (i, j) => {
-    scored.push(i, j, scorer.weight(i, j));
-  });
+/** Prior, deterministic and steward decisions, clustering: everything after scoring. */
+function endRun(run: Run, share: ScoredShare): ResolveResult {
+  const { table, settings, options, plan, model, lap, seconds } = run;
+  const progress = options.progress ?? (() => {});
+  const blockingOptions = run.job.blocking;
+  // Weights without the prior, so that the prior can be estimated from them.
+  const scored = PairBuffer.from(share.left, share.right, share.value, share.count);
   const candidatePairs = scored.count;
   lap("score");
   progress("score", `${candidatePairs.toLocaleString("en-US")} pairs scored`);

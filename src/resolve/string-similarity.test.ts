@@ -87,6 +87,18 @@ describe("Levenshtein and Damerau-Levenshtein", () => {
   it("stops early past maxDistance with a value above it", () => {
     expect(levenshtein("abcdefghij", "klmnopqrst", 2)).toBeGreaterThan(2);
     expect(levenshtein("abcdef", "abcxef", 2)).toBe(1);
+    expect(damerauLevenshtein("abcdefghij", "klmnopqrst", 2)).toBeGreaterThan(2);
+  });
+
+  it("bounded Damerau-Levenshtein agrees with talisman on every pair within the bound", () => {
+    for (const [a, b] of pairs(5000)) {
+      const full = talismanDamerau(a, b);
+      for (const max of [1, 2, 3]) {
+        const bounded = damerauLevenshtein(a, b, max);
+        if (full <= max) expect(bounded, `${a} ~ ${b} within ${max}`).toBe(full);
+        else expect(bounded, `${a} ~ ${b} beyond ${max}`).toBeGreaterThan(max);
+      }
+    }
   });
 
   it("turns distance into a similarity between 0 and 1", () => {

@@ -1,6 +1,6 @@
 import { type CompiledComparison, nullLevel } from "./comparison.js";
 import { type ComparisonModel, minProbability } from "./model.js";
-import type { RecordTable } from "./record-table.js";
+import type { ListFeature, RecordTable, TextFeature } from "./record-table.js";
 
 /**
  * Training without labels. u-probabilities come from pairs drawn at random (nearly all of them are
@@ -44,8 +44,20 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
+ * The chance that two records drawn at random share a value of a text feature: Σ f² over its values' shares.
+ * Exact, where sampling would see a rare agreement (the same e-mail) a handful of times or never.
+ */
+function agreementByChance(f: TextFeature | ListFeature): number {
+  let sum = 0;
+  for (let c = 0; c < f.frequency.length; c++) sum += (f.frequency[c] as number) ** 2;
+  return sum;
+}
+
+/**
  * u from random pairs: the share of random pairs at each level, among those where the comparison is
- * not null. A pseudo-count keeps a level never seen at random from claiming infinite evidence.
+ * not null. A pseudo-count keeps a level never seen at random from claiming infinite evidence. When the
+ * first level is exact agreement on text (and records are deduplicated, not linked), its u is computed from
+ * the values' frequencies, and the samples share out the rest among the other levels.
  */
 export function estimateU(
   table: RecordTable,
@@ -57,6 +69,7 @@ export function estimateU(
   const counts = compiled.map((c) => new Float64Array(c.labels.length + 1));
   const n = table.size;
   if (n < 2) return counts.map((c) => Array.from(c, () => 1 / c.length));
+  const count = compiled.length;
   let drawn = 0;
   for (let attempt = 0; drawn < samples && attempt < samples * 20; attempt++) {
     const i = Math.floor(random() * n);
@@ -64,17 +77,27 @@ export function estimateU(
     if (i === j) continue;
     if (options.link && table.source[i] === table.source[j]) continue;
     drawn++;
-    compiled.forEach((c, k) => {
-      const level = c.compare(i, j);
+    for (let k = 0; k < count; k++) {
+      const level = (compiled[k] as CompiledComparison).compare(i, j);
       if (level !== nullLevel) {
         const ck = counts[k] as Float64Array;
         ck[level] = (ck[level] as number) + 1;
       }
-    });
+    }
   }
-  return counts.map((c) => {
-    const total = c.reduce((a, b) => a + b, 0);
-    return Array.from(c, (x) => (x + 0.5) / (total + 0.5 * c.length));
+  return counts.map((c, k) => {
+    const exact = options.link ? null : (compiled[k] as CompiledComparison).exactFirst;
+    if (exact === null || c.length < 2) {
+      const total = c.reduce((a, b) => a + b, 0);
+      return Array.from(c, (x) => (x + 0.5) / (total + 0.5 * c.length));
+    }
+    const u0 = Math.max(agreementByChance(exact), 1 / (n * n));
+    let rest = 0;
+    for (let l = 1; l < c.length; l++) rest += c[l] as number;
+    const shares = Array.from(c, (x, l) =>
+      l === 0 ? u0 : ((1 - u0) * (x + 0.5)) / (rest + 0.5 * (c.length - 1)),
+    );
+    return shares;
   });
 }
 

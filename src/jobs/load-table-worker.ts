@@ -1,0 +1,54 @@
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import type { StandardizedRecord } from "../model/standardized.js";
+import { extractFeatures, type RecordToResolve } from "../resolve/features.js";
+import { type LoadChunk, type LoadSetup, labelOf, rowsSql } from "./load-table-sql.js";
+
+/**
+ * A loading thread of a resolution run over an SQLite store: reads the chunks of storage ids the main
+ * thread hands it (WAL lets readers run beside each other), parses the standardised records, derives the
+ * run's features and posts them back batch by batch; the main thread only interns.
+ */
+const setup = workerData as LoadSetup;
+const db = new Database(setup.file, { readonly: true, fileMustExist: true });
+const statement = db.prepare(rowsSql(setup.sources, setup.truth !== null)).raw();
+const superseded = new Map(setup.latestVersions);
+
+function load(chunk: LoadChunk): void {
+  let records: RecordToResolve[] = [];
+  let labels: string[] = [];
+  const flush = () => {
+    const batch = extractFeatures(records, setup.features);
+    parentPort?.postMessage({ kind: "batch", chunk: chunk.index, batch, labels });
+    records = [];
+    labels = [];
+  };
+  for (const row of statement.iterate(chunk.fromId, chunk.toId, ...(setup.sources ?? []))) {
+    const [id, source, sourceRecordId, version, standardized, attributes] = row as [
+      number,
+      string,
+      string,
+      number,
+      string,
+      string | undefined,
+    ];
+    const key = `${source}/${sourceRecordId}`;
+    // Only records stored in several versions are in the map; an older version is skipped.
+    const latest = superseded.get(key);
+    if (latest !== undefined && version < latest) continue;
+    records.push({ key, source, standardized: JSON.parse(standardized) as StandardizedRecord });
+    if (setup.truth) labels.push(labelOf(setup.truth, id, sourceRecordId, attributes));
+    if (records.length === setup.batchSize) flush();
+  }
+  if (records.length > 0) flush();
+  parentPort?.postMessage({ kind: "done", chunk: chunk.index });
+}
+
+parentPort?.on("message", (chunk: LoadChunk | null) => {
+  if (chunk === null) {
+    db.close();
+    parentPort?.close();
+    return;
+  }
+  load(chunk);
+});
