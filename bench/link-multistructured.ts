@@ -13,9 +13,11 @@
  *
  *   npx tsx bench/link-multistructured.ts [--people 3000] [--seed 7] [--json]
  */
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { prepareRow } from "../src/jobs/prepare-row.js";
 import { compileMapping } from "../src/mapping/compile-mapping.js";
@@ -23,7 +25,7 @@ import type { StandardizedRecord } from "../src/model/standardized.js";
 import { pairwiseScores, truthFromLabels } from "../src/resolve/evaluate.js";
 import type { RecordToResolve } from "../src/resolve/features.js";
 import { resolveInMemory } from "../src/resolve/resolve.js";
-import { personDefaults, type ResolveSettingsInput } from "../src/resolve/settings.js";
+import type { ResolveSettingsInput } from "../src/resolve/settings.js";
 import { readSource } from "../src/sources/open-source.js";
 import { generate } from "../src/synthetic/generate.js";
 import { sourceMappings } from "../src/synthetic/mappings.js";
@@ -32,8 +34,14 @@ const opts = new Command()
   .option("--people <n>", "people to generate", "3000")
   .option("--seed <n>", "generator seed", "7")
   .option("--json", "print one JSON object")
+  .option("--settings <file>", "resolution settings", join(here(), "configs", "multistructured.json"))
+  .option("--dir <dir>", "read a data set generated before (with its truth.csv) instead of generating one")
   .parse()
-  .opts<{ people: string; seed: string; json?: boolean }>();
+  .opts<{ people: string; seed: string; json?: boolean; settings: string; dir?: string }>();
+
+function here(): string {
+  return dirname(fileURLToPath(import.meta.url));
+}
 
 const files: Record<string, string> = {
   crm: "crm.csv",
@@ -43,39 +51,27 @@ const files: Record<string, string> = {
   support: "support.mbox",
   social: "social.jsonl",
   access_log: "access.log",
+  support_chat: "support_chat.jsonl",
 };
 const structured = new Set(["crm", "orders", "web_signups"]);
-const multi = ["support", "social", "access_log", "app_events"];
+const multi = ["support", "social", "access_log", "app_events", "support_chat"];
 
-/** Person-record settings, plus the identifiers these sources carry. */
-export const multiStructuredSettings: ResolveSettingsInput = {
-  ...personDefaults,
-  comparisons: [
-    ...(personDefaults.comparisons ?? []),
-    { name: "app user id", levels: [{ kind: "exact", feature: "id:user_id" }] },
-    { name: "app anonymous id", levels: [{ kind: "exact", feature: "id:anonymous_id" }] },
-    { name: "device", levels: [{ kind: "exact", feature: "id:device_id" }] },
-    { name: "ip address", termFrequency: true, levels: [{ kind: "exact", feature: "id:ip_address" }] },
-  ],
-  blocking: [
-    ...(personDefaults.blocking ?? []),
-    { name: "family sound and city", expression: "familyPhonetic & city" },
-    { name: "anonymous id", expression: "id:anonymous_id" },
-    { name: "ip address", expression: "id:ip_address" },
-  ],
-  // An order number or a logged-in user id names one customer: pairs sharing one are the same person.
-  deterministic: [
-    { name: "order id", expression: "id:order_id" },
-    { name: "user id", expression: "id:user_id" },
-  ],
-};
+/**
+ * Person-record settings plus what these sources carry (bench/configs/multistructured.json): one "place"
+ * comparison over postcode and city (a profile's location names only a city), an initial level on family
+ * names ("Jane D."), blocking on the full name and on given name and city (profiles have no birth date),
+ * the app's user, anonymous and device ids, IP addresses; order numbers and user ids match deterministically.
+ */
+export const multiStructuredSettings = JSON.parse(
+  readFileSync(opts.settings, "utf8"),
+) as ResolveSettingsInput;
 
 async function main() {
   const people = Number(opts.people);
-  const dir = await mkdtemp(join(tmpdir(), "tessera-link-"));
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "tessera-link-")));
   try {
     const t0 = performance.now();
-    await generate({ people, seed: Number(opts.seed), outDir: dir });
+    if (opts.dir === undefined) await generate({ people, seed: Number(opts.seed), outDir: dir });
     const truth = new Map<string, string>();
     for (const line of (await readFile(join(dir, "truth.csv"), "utf8")).split("\n").slice(1)) {
       const [source, id, person] = line.split(",");
@@ -91,7 +87,8 @@ async function main() {
       const options = { defaultCountry: "US", dateOrder: compiled.mapping.dateOrder, now };
       let kept = 0;
       let quarantined = 0;
-      for await (const item of readSource(join(dir, file))) {
+      const format = compiled.mapping.format;
+      for await (const item of readSource(join(dir, file), format ? { format } : {})) {
         const row = prepareRow(compiled, item, now.toISOString(), options);
         if (row.kind !== "record") {
           quarantined++;
@@ -169,6 +166,11 @@ async function main() {
     // leaving the structured-only pairs out of both counts.
     const multiIndex = records.map((r) => !structured.has(r.source));
     const pairs = pairsInvolving(truthIds, clusterOf, multiIndex);
+    // Pairwise over the records that carry identity evidence (see identifiableRecord): a visit known only
+    // by a shared IP address is not a person, and is left out of both the truth's pairs and the clusters'.
+    const kept = records.map((r) => identifiableRecord(r.standardized));
+    const pick = (a: Int32Array) => Int32Array.from(a.filter((_, i) => kept[i]));
+    const identified = pairwiseScores(pick(truthIds), pick(clusterOf));
     const report = {
       people,
       records: records.length,
@@ -180,6 +182,7 @@ async function main() {
       },
       pairwiseAll: all,
       pairwiseMultiStructured: pairs,
+      pairwiseIdentityBearing: { records: kept.filter(Boolean).length, ...identified },
       attribution,
       totalSeconds: (performance.now() - t0) / 1000,
     };
@@ -199,6 +202,9 @@ async function main() {
       console.log(
         `pairwise, pairs with a multi rec: P ${f(pairs.precision)}  R ${f(pairs.recall)}  F1 ${f(pairs.f1)}`,
       );
+      console.log(
+        `pairwise, identity-bearing recs:  P ${f(identified.precision)}  R ${f(identified.recall)}  F1 ${f(identified.f1)}  (${report.pairwiseIdentityBearing.records} records)`,
+      );
       for (const [s, a] of Object.entries(attribution)) {
         const x = a as {
           records: number;
@@ -215,18 +221,21 @@ async function main() {
       }
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (opts.dir === undefined) await rm(dir, { recursive: true, force: true });
   }
 }
 
 /**
- * Whether a record names a person by itself: an email, a phone, a given and family name, an order number or
- * an app user or anonymous id. A visit known only by its IP address (shared by a household, or a mobile
- * carrier's) or a profile with only a first name does not.
+ * Whether a record carries identity evidence by itself, judged from the record alone (never the truth): an
+ * email, a phone, an order number, an app user or anonymous id, or a given and family name (more than an
+ * initial) together with a place (city or postcode). A visit known only by its IP address (shared by a
+ * household, or a mobile carrier's), a profile with a first name only, or a bare name with no place (one of
+ * several namesakes) does not: those are counted in the per-source recall over all records, not here.
  */
 function identifiableRecord(s: StandardizedRecord): boolean {
   if (s.emails.some((e) => e.valid) || s.phones.some((p) => p.e164 !== null)) return true;
-  if (s.name?.given && s.name?.family) return true;
+  const place = s.addresses.some((a) => a.city !== null || a.postcode !== null || a.locality !== null);
+  if (s.name?.given && s.name?.family && s.name.family.length > 1 && place) return true;
   return s.identifiers.some(
     (i) => i.type === "order_id" || i.type === "user_id" || i.type === "anonymous_id",
   );

@@ -157,4 +157,84 @@ describe.each(await testEngines())("importSource on $name", (engine) => {
     expect(runs).toHaveLength(1);
     expect(runs[0]?.status).toBe("failed");
   });
+  it("imports a mailbox, a web log and chat transcripts, quarantining each bad item with its reason", async () => {
+    const { accessLogMapping, supportChatMapping, supportMapping } = await import("../synthetic/mappings.js");
+    const message = (n: number, extra = "") =>
+      `From jane${n}@example.com Wed Nov 13 16:23:24 2019\nFrom: Jane Doe <jane${n}@example.com>\nTo: support@shop.example\nSubject: Order ${n}\nDate: Wed, 13 Nov 2019 16:23:24 +0000\nMessage-ID: <m${n}@example.com>\n${extra}`;
+    const plainBody =
+      "Content-Type: text/plain\n\nWhere is my order?\n\nBest regards,\nJane Doe\n(214) 487-8682\n\n";
+    // A PNG's first bytes and NULs, base64-encoded as mail clients send them.
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe,
+    ]).toString("base64");
+    const withAttachment =
+      'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nPhoto attached.\n--b1\n' +
+      `Content-Type: image/png; name="photo.png"\nContent-Disposition: attachment; filename="photo.png"\nContent-Transfer-Encoding: base64\n\n${png}\n--b1--\n\n`;
+    const mbox = [
+      "a preamble that is not a message\n\n",
+      message(1, plainBody),
+      "From nobody Thu Nov 14 10:00:00 2019\n\x00\x01\x02garbage without headers\n\n",
+      message(2, withAttachment),
+    ].join("");
+    const mboxPath = join(dir, "support.mbox");
+    writeFileSync(mboxPath, mbox);
+    const mail = await importSource(t.store, { path: mboxPath, mapping: compileMapping(supportMapping) });
+    expect(mail).toMatchObject({ rowsRead: 4, accepted: 2, quarantined: 2 });
+    const mailQuarantine = await listQuarantine(t.store, { importRunId: mail.runId });
+    expect(mailQuarantine.map((r) => r.code)).toEqual(["mbox_no_from_line", "email_not_a_message"]);
+    expect(mailQuarantine[1]?.reason).toMatch(/message 3/);
+    const first = await getRecord(t.store, "support", "<m1@example.com>");
+    expect(first?.attributes.phones.map((p) => p.label)).toContain("extracted");
+    const second = await getRecord(t.store, "support", "<m2@example.com>");
+    expect(second?.attributes.extra.attachments).toEqual([
+      expect.objectContaining({ filename: "photo.png", content_type: "image/png" }),
+    ]);
+
+    const hit = (ip: string, time: string, path: string) =>
+      `${ip} - - [12/Jan/2019:${time} +0000] "GET ${path} HTTP/1.1" 200 512 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"`;
+    const logPath = join(dir, "access.log");
+    writeFileSync(
+      logPath,
+      [
+        hit("1.2.3.4", "10:00:00", "/"),
+        '9.9.9.9 - - [12/Jan/2019:10:00:01 +0000] "GET /prod',
+        hit("1.2.3.4", "10:00:09", "/orders/ORD-1"),
+        hit("5.6.7.8", "10:01:00", "/"),
+      ].join("\n"),
+    );
+    const log = await importSource(t.store, { path: logPath, mapping: compileMapping(accessLogMapping) });
+    expect(log).toMatchObject({ rowsRead: 3, accepted: 2, quarantined: 1 });
+    const logQuarantine = await listQuarantine(t.store, { importRunId: log.runId });
+    expect(logQuarantine.map((r) => [r.rowNumber, r.code])).toEqual([[2, "access_log_invalid_line"]]);
+    expect(logQuarantine[0]?.raw).toContain("GET /prod");
+    expect((await getRecord(t.store, "access_log", "1"))?.attributes.identifiers).toContainEqual({
+      type: "order_id",
+      value: "ORD-1",
+    });
+
+    const chatPath = join(dir, "chats.jsonl");
+    const turn = (id: string, speaker: string, text: string | null, extra = {}) =>
+      JSON.stringify({ conversation_id: id, timestamp: "2020-01-01T10:00:00Z", speaker, text, ...extra });
+    writeFileSync(
+      chatPath,
+      [
+        turn("C1", "agent", "Hi! How can I help?", { visitor_name: "Jane Doe" }),
+        turn("C1", "customer", "My email is jane1@example.com"),
+        turn("C2", "agent", "Hello?"),
+        turn("C1", "customer", null),
+        "{not json",
+      ].join("\n"),
+    );
+    const chat = await importSource(t.store, { path: chatPath, mapping: compileMapping(supportChatMapping) });
+    expect(chat).toMatchObject({ accepted: 1, quarantined: 3 });
+    const chatQuarantine = await listQuarantine(t.store, { importRunId: chat.runId });
+    expect(chatQuarantine.map((r) => r.code).sort()).toEqual([
+      "chat_invalid_turn",
+      "chat_no_customer_turn",
+      "jsonl_invalid_json",
+    ]);
+    const c1 = await getRecord(t.store, "support_chat", "C1");
+    expect(c1?.attributes.name?.full).toBe("Jane Doe");
+    expect(c1?.attributes.emails).toContainEqual({ address: "jane1@example.com", label: "extracted" });
+  });
 });

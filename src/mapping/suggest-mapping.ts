@@ -26,6 +26,13 @@ const byName: [RegExp, string][] = [
     /^(updated|modified|changed|last_?modified|observed|submitted|created|timestamp|event_?time|received)(_?at|_?on|_?date|_?time)?$|^(timestamp|date_modified)$/,
     "observedAt",
   ],
+  // The rows of the document readers (e-mail, visits, conversations): see docs/sources.md.
+  [/^(date|sent_?at|started_?at|start_?time)$/, "observedAt"],
+  [/^(from_?name|sender_?name|customer_?name|visitor_?name|caller_?name)$/, "name.full"],
+  [/^(from_?address|sender_?address)$/, "email"],
+  [/^(order_?ids|order_?numbers)$/, "identifier:order_id"],
+  [/^(session_?id|conversation_?id|chat_?id|call_?id|ticket_?id)$/, "id"],
+  [/^(subject|customer_?text)$/, "text:$name"],
   [/^(title|salutation|honorific|prefix)$/, "name.title"],
   [/^(first|given|fore|f)_?names?$|^(first|given|forename|fname|firstname|givenname)$/, "name.given"],
   [/^(middle|second)_?names?$|^(middle|middle_?initial|mi)$/, "name.middle"],

@@ -21,7 +21,21 @@ import { z } from "zod";
  * A field may list several targets: `"order_id": ["id", "identifier:order_id"]`.
  */
 
-export const sourceFormat = z.enum(["csv", "jsonl", "parquet"]);
+/**
+ * How a source file is read: tables (csv, jsonl, parquet) give a row per line; the multi-structured
+ * formats give a row per document — an e-mail (eml, a mailbox: mbox), a visit (access_log, clickstream) or
+ * a support conversation (chat: transcript turns as JSON lines or CSV).
+ */
+export const sourceFormat = z.enum([
+  "csv",
+  "jsonl",
+  "parquet",
+  "eml",
+  "mbox",
+  "access_log",
+  "clickstream",
+  "chat",
+]);
 export type SourceFormat = z.infer<typeof sourceFormat>;
 
 export const dateOrder = z.enum(["auto", "DMY", "MDY", "YMD"]);
@@ -40,7 +54,7 @@ export const sourceMappingSchema = z.object({
   trust: z.number().min(0).max(1).default(0.5),
   /** Day/month order of ambiguous dates in this source. */
   dateOrder: dateOrder.default("auto"),
-  /** CSV only: a forced delimiter and encoding, when detection should not be used. */
+  /** CSV only (and chat transcripts in CSV): a forced delimiter and encoding, when detection should not be used. */
   delimiter: z.string().min(1).max(1).optional(),
   encoding: z.string().optional(),
   /** Keep columns that no field maps as `extra`, so nothing the source said is lost. */

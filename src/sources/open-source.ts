@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { readAccessLog } from "./access-log.js";
 import { toSourceError } from "./byte-input.js";
+import { readChat } from "./chat.js";
 import { readClickstream } from "./clickstream.js";
 import { readCsv } from "./csv.js";
 import { readEml } from "./email.js";
@@ -28,7 +29,7 @@ const extensions: Record<string, ReadFormat> = {
  * The format a path's extension says, ignoring a final `.gz` (gzip is recognised from the content, so a
  * compressed file is read whatever its name): .csv .tsv .txt → csv; .jsonl .ndjson .json → jsonl;
  * .parquet → parquet; .eml → eml; .mbox .mbx → mbox; .log → access_log; anything else → null. Clickstream
- * JSON lines look like any JSON lines, so that format is only chosen when named.
+ * events and chat transcripts look like any JSON lines (or CSV), so those formats are only chosen when named.
  */
 export function formatOfPath(path: string): ReadFormat | null {
   const name = path.replace(/\.gz$/i, "");
@@ -50,7 +51,7 @@ async function resolveFormat(path: string, options: ReaderOptions): Promise<Read
     throw new SourceError(
       "source_unknown_format",
       path,
-      "the format is unknown: name it (csv, jsonl, parquet, eml, mbox, access_log or clickstream) or use a .csv, .tsv, .txt, .jsonl, .ndjson, .json, .parquet, .eml, .mbox or .log file (optionally .gz)",
+      "the format is unknown: name it (csv, jsonl, parquet, eml, mbox, access_log, clickstream or chat) or use a .csv, .tsv, .txt, .jsonl, .ndjson, .json, .parquet, .eml, .mbox or .log file (optionally .gz)",
     );
   }
   return format;
@@ -84,6 +85,9 @@ export async function* readSource(path: string, options: ReaderOptions = {}): As
       return;
     case "clickstream":
       yield* readClickstream(path, options);
+      return;
+    case "chat":
+      yield* readChat(path, options);
       return;
   }
 }

@@ -2,11 +2,12 @@ import type { Issue } from "../model/issue.js";
 import type { SourceFormat } from "../model/mapping.js";
 
 /**
- * What `readSource` can read: the mapping formats (csv, jsonl, parquet) and the multi-structured ones, each
- * read as one row per document: `eml` (one message), `mbox` (a mailbox, a row per message), `access_log`
- * (a web server log, a row per visit) and `clickstream` (page-view events as JSON lines, a row per visit).
+ * What `readSource` can read — every format a mapping may name: tables (csv, jsonl, parquet) and the
+ * multi-structured ones, each read as one row per document: `eml` (one message), `mbox` (a mailbox, a row
+ * per message), `access_log` (a web server log, a row per visit), `clickstream` (page-view events as JSON
+ * lines, a row per visit) and `chat` (support chat or call transcript turns, a row per conversation).
  */
-export type ReadFormat = SourceFormat | "eml" | "mbox" | "access_log" | "clickstream";
+export type ReadFormat = SourceFormat;
 
 /** One row as read from a source file: column or top-level key → value, before any mapping. */
 export interface SourceRow {

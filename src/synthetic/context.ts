@@ -19,6 +19,7 @@ export const sourceNames = [
   "access_log",
   "support",
   "social",
+  "support_chat",
 ] as const;
 export type SourceName = (typeof sourceNames)[number];
 

@@ -87,6 +87,7 @@ describe("generate", () => {
       "access_log",
       "support",
       "social",
+      "support_chat",
     ]);
     for (const s of manifest.sources) {
       expect(report.files).toContain(join(dir, s.file));
@@ -234,6 +235,7 @@ describe("generate", () => {
       social: 0.3,
       support: 0.4,
       access_log: 0.2,
+      support_chat: 0.4,
     };
     for (const s of manifest.sources) {
       if (s.mapping === null) continue;
@@ -242,9 +244,11 @@ describe("generate", () => {
       expect(mapping.defaultCountry).toBe("US");
       expect(mapping.trust).toBe(trustBySource[s.name]);
       expect(Object.values(mapping.fields).flat()).toContain("id");
-      if (s.format === "mbox" || s.format === "log") {
+      if (s.format === "mbox" || s.format === "log" || mapping.format === "chat") {
         // Read by their own readers: every mapped field is one their rows have.
-        const { rows } = await collect(readSource(join(dir, s.file)));
+        const { rows } = await collect(
+          readSource(join(dir, s.file), mapping.format ? { format: mapping.format } : {}),
+        );
         for (const column of Object.keys(mapping.fields)) {
           expect(
             rows.some((r) => r.values[column] !== undefined),

@@ -18,6 +18,7 @@ import { writeAppEvents } from "./writers/app-events.js";
 import { crmHeader, writeCrm } from "./writers/crm.js";
 import { ordersHeader, writeOrders } from "./writers/orders.js";
 import { writeSocial } from "./writers/social.js";
+import { writeSupportChat } from "./writers/support-chat.js";
 import { writeSupport } from "./writers/support-mbox.js";
 import { writeSignups } from "./writers/web-signups.js";
 
@@ -126,6 +127,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
       },
       out: emptyOut(),
     };
+    // Chats draw from a stream of their own, so that adding them changed no other source of a seed.
+    const chatRng = Rng.from(seed, 2, chunk);
+    const chatCtx: ChunkContext = { ...ctx, rng: chatRng, corrupt: new Corruptor(chatRng, rates) };
     const peopleRows: string[] = [];
     for (const household of households) {
       for (const person of household.members) {
@@ -136,6 +140,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateReport
         writeAccessLog(ctx, person, orders, (t) => emailAt(person, t));
         writeSupport(ctx, person, orders);
         writeSocial(ctx, person);
+        writeSupportChat(chatCtx, person, orders);
         peopleRows.push(personRow(person, timeline.asOf));
       }
     }

@@ -7,6 +7,7 @@ import { appEventsFile } from "./writers/app-events.js";
 import { crmFile } from "./writers/crm.js";
 import { ordersFile } from "./writers/orders.js";
 import { socialFile } from "./writers/social.js";
+import { supportChatFile } from "./writers/support-chat.js";
 import { supportFile } from "./writers/support-mbox.js";
 import { webSignupsFile } from "./writers/web-signups.js";
 
@@ -38,6 +39,7 @@ export const sourceLayout: readonly SourceLayout[] = [
   { name: "access_log", file: accessLogFile, format: "log", order: "time" },
   { name: "support", file: supportFile, format: "mbox", order: "time" },
   { name: "social", file: socialFile, format: "jsonl", order: "shuffle" },
+  { name: "support_chat", file: supportChatFile, format: "jsonl", order: "time" },
 ];
 
 export function mappingPath(source: SourceName): string | null {

@@ -118,7 +118,8 @@ export const socialMapping: SourceMappingInput = {
     "$.handle": "extra:handle",
     "$.display_name": "name.full",
     "$.bio": "text:bio",
-    "$.location": ["text:location", "address.full"],
+    // A free-text location ("Shreveport, LA", "📍 Leeds", "somewhere"): text extraction reads the city.
+    "$.location": "text:location",
     "$.followers": "extra:followers",
   },
 };
@@ -164,6 +165,30 @@ export const accessLogMapping: SourceMappingInput = {
   },
 };
 
+/**
+ * support_chat.jsonl: transcript turns read as a row per conversation (src/sources/chat.ts, format
+ * `chat`). The chat form's name and e-mail and the caller's number are the customer's; what the customer
+ * says is read by text extraction for e-mails, phones and a name.
+ */
+export const supportChatMapping: SourceMappingInput = {
+  source: "support_chat",
+  format: "chat",
+  defaultCountry: "US",
+  trust: 0.4,
+  dateOrder: "auto",
+  keepUnmapped: true,
+  fields: {
+    conversation_id: "id",
+    started_at: "observedAt",
+    customer_name: "name.full",
+    customer_email: "email",
+    customer_phone: "phone",
+    customer_text: "text:customer",
+    channel: "extra:channel",
+    transcript: "ignore",
+  },
+};
+
 /** Mapped sources and their mappings; the file of each is `mappings/<source>.json`. */
 export const sourceMappings = {
   crm: crmMapping,
@@ -173,6 +198,7 @@ export const sourceMappings = {
   social: socialMapping,
   support: supportMapping,
   access_log: accessLogMapping,
+  support_chat: supportChatMapping,
 } as const;
 
 export type MappedSource = keyof typeof sourceMappings;

@@ -16,8 +16,9 @@ function digits(s: string): string {
 /**
  * Reads the record's free texts for facts and adds them to its attributes as `evidence`; the confident
  * ones also join what identity resolution compares: emails and valid phones the record does not already
- * hold (labelled "extracted"), profile-URL handles as `social_handle` identifiers, and the signature's
- * name when the record has no name of its own. The attributes are changed in place and returned; a record
+ * hold (labelled "extracted"), profile-URL handles as `social_handle` identifiers, the signature's name
+ * (or the name a speaker gives themselves: "this is Jane Doe") when the record has no name of its own, and the city a location field names (a profile's
+ * "Shreveport, LA") when the record has no address of its own. The attributes are changed in place and returned; a record
  * without texts, or whose texts hold nothing, is left exactly as it was.
  */
 export function addEvidence(
@@ -46,6 +47,7 @@ export function addEvidence(
     attributes.identifiers.filter((i) => i.type === "social_handle").map((i) => i.value.toLowerCase()),
   );
   let name: ExtractedFact | null = null;
+  let place: ExtractedFact | null = null;
   for (const f of facts) {
     if (f.confidence < acceptConfidence) continue;
     if (f.kind === "email" && !emails.has(f.value)) {
@@ -59,15 +61,23 @@ export function addEvidence(
         handles.add(f.value);
         attributes.identifiers.push({ type: "social_handle", value: f.value, namespace: f.label });
       }
+    } else if (f.kind === "place" && f.method === "location-field" && place === null) {
+      place = f;
     } else if (
       f.kind === "person" &&
-      f.label === "signature" &&
+      (f.label === "signature" || f.label === "self") &&
       (name === null || f.confidence > name.confidence)
     ) {
       name = f;
     }
   }
   if (name !== null && !hasName(attributes)) attributes.name = { full: name.value };
+  if (place !== null && !attributes.addresses.some((a) => a.city || a.full || a.postcode || a.locality)) {
+    const comma = place.value.indexOf(",");
+    const city = comma === -1 ? place.value : place.value.slice(0, comma).trim();
+    const region = comma === -1 ? "" : place.value.slice(comma + 1).trim();
+    attributes.addresses.push({ label: extractedLabel, city, ...(region ? { region } : {}) });
+  }
   return attributes;
 }
 

@@ -164,3 +164,51 @@ describe("addEvidence", () => {
     expect(named.name).toEqual({ given: "Mal" });
   });
 });
+
+describe("locations, introductions and names", () => {
+  it("reads the city a location field names, and nothing from one that names no place", async () => {
+    const { findLocation } = await import("./location.js");
+    expect(findLocation("Shreveport, LA")).toMatchObject({
+      city: "Shreveport",
+      region: "LA",
+      start: 0,
+      end: 14,
+    });
+    expect(findLocation("📍 Leeds")).toMatchObject({ city: "Leeds", region: null });
+    for (const none of ["Earth 🌍", "somewhere", "the internet", "wherever the trail goes", "home"])
+      expect(findLocation(none), none).toBeNull();
+    const attributes = { ...emptyAttributes(), texts: [{ name: "location", value: "Britneyville, CT" }] };
+    addEvidence(attributes, "social/1", { nlp: false });
+    expect(attributes.addresses).toEqual([{ label: "extracted", city: "Britneyville", region: "CT" }]);
+    const withAddress = {
+      ...emptyAttributes(),
+      addresses: [{ postcode: "06288" }],
+      texts: [{ name: "location", value: "Britneyville, CT" }],
+    };
+    addEvidence(withAddress, "social/2", { nlp: false });
+    expect(withAddress.addresses).toEqual([{ postcode: "06288" }]);
+  });
+
+  it("takes the name a speaker gives themselves as the record's name", () => {
+    const attributes = {
+      ...emptyAttributes(),
+      texts: [{ name: "customer", value: "Hi, this is urgent.\nHello, my name is Joyce Sauer." }],
+    };
+    addEvidence(attributes, "support_chat/1", { nlp: false });
+    expect(attributes.name).toEqual({ full: "Joyce Sauer" });
+    const facts = attributes.evidence!.filter((f) => f.kind === "person");
+    expect(facts.map((f) => [f.value, f.method])).toEqual([["Joyce Sauer", "introduction"]]);
+  });
+
+  it("does not take a company or a lone surname for a person", async () => {
+    const { findEntities } = await import("./entities.js");
+    const people = findEntities(
+      "I spoke to Rohan Group and Reynolds LLC, then to Mallory Moore at Kris and Sons.",
+    )
+      .filter((e) => e.kind === "person")
+      .map((e) => e.value);
+    expect(people).not.toContain("Rohan");
+    expect(people).not.toContain("Reynolds");
+    expect(people).not.toContain("Kris");
+  });
+});

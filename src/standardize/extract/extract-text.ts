@@ -2,7 +2,9 @@ import type { ExtractedFact, ExtractedFactKind } from "../../model/source-record
 import { type Found, findEmails, findHandles, findPhones, findUrls } from "./contacts.js";
 import { findEntities } from "./entities.js";
 import { findInterests } from "./interests.js";
+import { findIntroductions } from "./introductions.js";
 import { detectLanguage } from "./language.js";
+import { findLocation } from "./location.js";
 import { sentimentOf } from "./sentiment.js";
 import { findSignature } from "./signature.js";
 
@@ -32,13 +34,18 @@ export const confidence = {
   phonePossible: 0.4,
   signatureName: 0.9,
   signatureGivenOnly: 0.6,
+  introduction: 0.85,
   signatureTitle: 0.8,
   signatureOrganization: 0.8,
   signatureAddress: 0.85,
   entity: 0.6,
+  locationField: 0.85,
   interest: 0.7,
   sentiment: 0.7,
 } as const;
+
+/** Texts that hold a place and nothing else: a profile's location, a form's town field. */
+export const locationFields = /^(?:location|city|town|place|hometown|based_in)$/i;
 
 /** Facts with at least this confidence also join the record's emails, phones and name. */
 export const acceptConfidence = 0.8;
@@ -85,6 +92,23 @@ export function extractFacts(text: string, options: ExtractOptions): ExtractedFa
       if (!overlaps(h)) add("social_handle", h, confidence.mention, "pattern", "mention");
     } else {
       add("social_handle", h, confidence.profileUrl, "profile-url", h.label);
+    }
+  }
+
+  for (const intro of findIntroductions(text))
+    add("person", intro, confidence.introduction, "introduction", "self");
+
+  if (locationFields.test(field)) {
+    const place = findLocation(text);
+    if (place !== null) {
+      const value = place.region === null ? place.city : `${place.city}, ${place.region}`;
+      add(
+        "place",
+        { value, start: place.start, end: place.end },
+        confidence.locationField,
+        "location-field",
+        "city",
+      );
     }
   }
 
