@@ -24,6 +24,7 @@ import { compileMapping } from "../src/mapping/compile-mapping.js";
 import type { StandardizedRecord } from "../src/model/standardized.js";
 import { pairwiseScores, truthFromLabels } from "../src/resolve/evaluate.js";
 import type { RecordToResolve } from "../src/resolve/features.js";
+import type { MatchRecord } from "../src/model/match-record.js";
 import { resolveInMemory } from "../src/resolve/resolve.js";
 import type { ResolveSettingsInput } from "../src/resolve/settings.js";
 import { readSource } from "../src/sources/open-source.js";
@@ -232,7 +233,7 @@ async function main() {
  * household, or a mobile carrier's), a profile with a first name only, or a bare name with no place (one of
  * several namesakes) does not: those are counted in the per-source recall over all records, not here.
  */
-function identifiableRecord(s: StandardizedRecord): boolean {
+function identifiableRecord(s: MatchRecord): boolean {
   if (s.emails.some((e) => e.valid) || s.phones.some((p) => p.e164 !== null)) return true;
   const place = s.addresses.some((a) => a.city !== null || a.postcode !== null || a.locality !== null);
   if (s.name?.given && s.name?.family && s.name.family.length > 1 && place) return true;

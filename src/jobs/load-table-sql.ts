@@ -1,6 +1,8 @@
 /** What the loading threads of a resolution run read, and the SQL they read with. */
 export interface LoadSetup {
   file: string;
+  /** Read match views (the default), or whole latest records (when a truth label sits in their extra fields). */
+  mode: "views" | "records";
   sources: string[] | null;
   features: string[];
   /** Where the truth label is, for evaluation: an extra field or a pattern (source text) over the record id. */
@@ -16,6 +18,13 @@ export interface LoadChunk {
   index: number;
   fromId: number;
   toId: number;
+}
+
+/** The match views of a range of row ids, in row order. */
+export function viewsSql(sources: string[] | null): string {
+  const only = sources && sources.length > 0 ? ` and source in (${sources.map(() => "?").join(", ")})` : "";
+  return `select rowid, source, source_record_id, view from match_view where rowid > ? and rowid <= ?${only}
+    order by rowid`;
 }
 
 /** The rows of a range of storage ids, in storage order. */

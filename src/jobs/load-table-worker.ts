@@ -1,8 +1,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import type { MatchRecord } from "../model/match-record.js";
 import type { StandardizedRecord } from "../model/standardized.js";
 import { extractFeatures, type RecordToResolve } from "../resolve/features.js";
-import { type LoadChunk, type LoadSetup, labelOf, rowsSql } from "./load-table-sql.js";
+import { type LoadChunk, type LoadSetup, labelOf, rowsSql, viewsSql } from "./load-table-sql.js";
 
 /**
  * A loading thread of a resolution run over an SQLite store: reads the chunks of storage ids the main
@@ -11,7 +12,10 @@ import { type LoadChunk, type LoadSetup, labelOf, rowsSql } from "./load-table-s
  */
 const setup = workerData as LoadSetup;
 const db = new Database(setup.file, { readonly: true, fileMustExist: true });
-const statement = db.prepare(rowsSql(setup.sources, setup.truth !== null)).raw();
+const views = setup.mode === "views";
+const statement = db
+  .prepare(views ? viewsSql(setup.sources) : rowsSql(setup.sources, setup.truth !== null))
+  .raw();
 const superseded = new Map(setup.latestVersions);
 
 function load(chunk: LoadChunk): void {
@@ -24,20 +28,30 @@ function load(chunk: LoadChunk): void {
     labels = [];
   };
   for (const row of statement.iterate(chunk.fromId, chunk.toId, ...(setup.sources ?? []))) {
-    const [id, source, sourceRecordId, version, standardized, attributes] = row as [
-      number,
-      string,
-      string,
-      number,
-      string,
-      string | undefined,
-    ];
-    const key = `${source}/${sourceRecordId}`;
-    // Only records stored in several versions are in the map; an older version is skipped.
-    const latest = superseded.get(key);
-    if (latest !== undefined && version < latest) continue;
-    records.push({ key, source, standardized: JSON.parse(standardized) as StandardizedRecord });
-    if (setup.truth) labels.push(labelOf(setup.truth, id, sourceRecordId, attributes));
+    if (views) {
+      const [id, source, sourceRecordId, view] = row as [number, string, string, string];
+      records.push({
+        key: `${source}/${sourceRecordId}`,
+        source,
+        standardized: JSON.parse(view) as MatchRecord,
+      });
+      if (setup.truth) labels.push(labelOf(setup.truth, id, sourceRecordId, undefined));
+    } else {
+      const [id, source, sourceRecordId, version, standardized, attributes] = row as [
+        number,
+        string,
+        string,
+        number,
+        string,
+        string | undefined,
+      ];
+      const key = `${source}/${sourceRecordId}`;
+      // Only records stored in several versions are in the map; an older version is skipped.
+      const latest = superseded.get(key);
+      if (latest !== undefined && version < latest) continue;
+      records.push({ key, source, standardized: JSON.parse(standardized) as StandardizedRecord });
+      if (setup.truth) labels.push(labelOf(setup.truth, id, sourceRecordId, attributes));
+    }
     if (records.length === setup.batchSize) flush();
   }
   if (records.length > 0) flush();

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileMapping } from "../mapping/compile-mapping.js";
 import { openStore, type Store } from "../store/open-store.js";
@@ -64,5 +65,27 @@ describe("loading stored records into a record table", () => {
     const { table } = await loadRecordTable(store, { features, threads: 2, parallelFrom: 0, sources: ["b"] });
     expect(table.size).toBe(200);
     expect(table.sources).toEqual(["b"]);
+  });
+
+  it("fills in the match views of a store written before they existed, once", async () => {
+    const before = await loadRecordTable(store, { features, threads: 0 });
+    await sql`delete from match_view`.execute(store.db);
+    const seen: number[] = [];
+    const after = await loadRecordTable(store, {
+      features,
+      threads: 0,
+      onBackfill: (done) => seen.push(done),
+    });
+    expect(seen[seen.length - 1]).toBe(500);
+    const givenByKey = (t: typeof before.table) => {
+      const f = t.features.get("given");
+      if (f?.kind !== "text") throw new Error("given is text");
+      return new Map(t.keys.map((k, r) => [k, f.dictionary[f.codes[r] as number]]));
+    };
+    expect(givenByKey(after.table)).toEqual(givenByKey(before.table));
+    expect(givenByKey(after.table).get("a/120")).toBe("anne");
+    seen.length = 0;
+    await loadRecordTable(store, { features, threads: 0, onBackfill: (done) => seen.push(done) });
+    expect(seen).toEqual([]);
   });
 });

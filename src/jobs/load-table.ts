@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { sql } from "kysely";
+import type { MatchRecord } from "../model/match-record.js";
 import {
   extractFeatures,
   type FeatureBatch,
@@ -9,6 +10,7 @@ import {
 } from "../resolve/features.js";
 import type { RecordTable } from "../resolve/record-table.js";
 import { latestRecords } from "../store/latest-records.js";
+import { ensureMatchViews, type MatchViewRow } from "../store/match-views.js";
 import type { Store } from "../store/open-store.js";
 import { type LoadChunk, type LoadSetup, latestVersionsSql } from "./load-table-sql.js";
 
@@ -28,6 +30,8 @@ export interface LoadOptions {
   /** Fewest stored rows worth starting threads for (default 200,000). */
   parallelFrom?: number;
   progress?: (loaded: number) => void;
+  /** A store from before match views gets them written once, first: this reports how far. */
+  onBackfill?: (done: number, total: number) => void;
 }
 
 export interface LoadedTable {
@@ -43,15 +47,38 @@ export async function loadRecordTable(store: Store, options: LoadOptions): Promi
   const builder = new RecordTableBuilder(options.features);
   const labels: string[] | null = options.truth ? [] : null;
   const threads = options.threads ?? Math.min(4, availableParallelism());
+  // A truth label kept in a record's extra fields needs the whole record; everything else reads views.
+  const mode: LoadSetup["mode"] = options.truth && "field" in options.truth ? "records" : "views";
+  if (mode === "views") await ensureMatchViews(store, options.onBackfill);
   if (store.file && threads > 0) {
-    const ranges = await idRanges(store, options.sources);
+    const ranges = await idRanges(store, mode, options.sources);
     const rows = ranges.reduce((sum, [from, to]) => sum + (to - from), 0);
     if (rows >= (options.parallelFrom ?? parallelFrom)) {
-      await loadInThreads(store, store.file, ranges, threads, builder, labels, options);
+      await loadInThreads(store, store.file, mode, ranges, threads, builder, labels, options);
       return { table: builder.finish(), labels };
     }
   }
   const truth = options.truth;
+  if (mode === "views") {
+    for await (const page of matchViews(store, options.sources)) {
+      builder.add(
+        extractFeatures(
+          page.map((r) => ({
+            key: `${r.source}/${r.sourceRecordId}`,
+            source: r.source,
+            standardized: JSON.parse(r.view) as MatchRecord,
+          })),
+          builder.features,
+        ),
+      );
+      if (labels && truth && "idPattern" in truth) {
+        for (const r of page)
+          labels.push(truth.idPattern.exec(r.sourceRecordId)?.[1] ?? `none:${r.source}/${r.sourceRecordId}`);
+      }
+      options.progress?.(builder.size);
+    }
+    return { table: builder.finish(), labels };
+  }
   for await (const page of latestRecords(store, options.sources ? { sources: options.sources } : {})) {
     const records: RecordToResolve[] = page.map((r) => ({
       key: `${r.source}/${r.sourceRecordId}`,
@@ -59,14 +86,9 @@ export async function loadRecordTable(store: Store, options: LoadOptions): Promi
       standardized: r.standardized,
     }));
     builder.add(extractFeatures(records, builder.features));
-    if (labels && truth) {
-      for (const r of page) {
-        labels.push(
-          "field" in truth
-            ? String(r.extra[truth.field] ?? `none:${r.id}`)
-            : (truth.idPattern.exec(r.sourceRecordId)?.[1] ?? `none:${r.id}`),
-        );
-      }
+    if (labels && truth && "field" in truth) {
+      for (const r of page)
+        labels.push(String(r.extra[truth.field] ?? `none:${r.source}/${r.sourceRecordId}`));
     }
     options.progress?.(builder.size);
   }
@@ -74,17 +96,57 @@ export async function loadRecordTable(store: Store, options: LoadOptions): Promi
 }
 
 /**
+ * Match views in pages: by row id on SQLite (the order records were first stored, as the threads read
+ * them), by key on PostgreSQL.
+ */
+async function* matchViews(store: Store, sources: string[] | undefined): AsyncGenerator<MatchViewRow[]> {
+  const only =
+    sources && sources.length > 0 ? sql` and source in (${sql.join(sources.map((x) => sql`${x}`))})` : sql``;
+  const size = 20_000;
+  if (store.dialect === "sqlite") {
+    let after = 0;
+    for (;;) {
+      const rows = (
+        await sql<{ id: number; source: string; source_record_id: string; view: string }>`
+          select rowid as id, source, source_record_id, view from match_view where rowid > ${after}${only}
+          order by rowid limit ${size}`.execute(store.db)
+      ).rows;
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1]?.id);
+      yield rows.map((r) => ({ source: r.source, sourceRecordId: r.source_record_id, view: r.view }));
+    }
+  }
+  let last: [string, string] | null = null;
+  for (;;) {
+    const after = last ? sql` and (source, source_record_id) > (${last[0]}, ${last[1]})` : sql``;
+    const rows = (
+      await sql<{ source: string; source_record_id: string; view: string }>`
+        select source, source_record_id, view from match_view where true${after}${only}
+        order by source, source_record_id limit ${size}`.execute(store.db)
+    ).rows;
+    if (rows.length === 0) return;
+    const tail = rows[rows.length - 1] as { source: string; source_record_id: string };
+    last = [tail.source, tail.source_record_id];
+    yield rows.map((r) => ({ source: r.source, sourceRecordId: r.source_record_id, view: r.view }));
+  }
+}
+
+/**
  * The storage ids to read, as (from, to] ranges: one per source asked for (a source's records are stored
  * mostly together, one import after another; other rows inside its range are filtered out by the query),
  * or the whole table. Read from the unique index, which holds each row's id.
  */
-async function idRanges(store: Store, sources: string[] | undefined): Promise<[number, number][]> {
+async function idRanges(
+  store: Store,
+  mode: LoadSetup["mode"],
+  sources: string[] | undefined,
+): Promise<[number, number][]> {
+  const table = sql.raw(mode === "views" ? "match_view" : "source_record");
+  const id = sql.raw(mode === "views" ? "rowid" : "id");
   const bounds = async (source: string | null) => {
-    const q = source
-      ? sql<{ low: number | null; high: number | null }>`select min(id) as low, max(id) as high
-          from source_record where source = ${source}`
-      : sql<{ low: number | null; high: number | null }>`select min(id) as low, max(id) as high
-          from source_record`;
+    const where = source ? sql` where source = ${source}` : sql``;
+    const q = sql<{ low: number | null; high: number | null }>`select min(${id}) as low, max(${id}) as high
+      from ${table}${where}`;
     const row = (await q.execute(store.db)).rows[0];
     return row?.low == null || row.high == null
       ? null
@@ -105,6 +167,7 @@ async function idRanges(store: Store, sources: string[] | undefined): Promise<[n
 async function loadInThreads(
   store: Store,
   file: string,
+  mode: LoadSetup["mode"],
   ranges: [number, number][],
   threads: number,
   builder: RecordTableBuilder,
@@ -115,11 +178,17 @@ async function loadInThreads(
   const isTypeScript = here.endsWith(".ts");
   const script = new URL(isTypeScript ? "./load-table-worker.ts" : "./load-table-worker.js", here);
   const entry = isTypeScript ? new URL("./typescript-worker.mjs", here) : script;
-  const versions = await sql<{ source: string; source_record_id: string; version: number }>`${sql.raw(
-    latestVersionsSql,
-  )}`.execute(store.db);
+  const versions =
+    mode === "records"
+      ? (
+          await sql<{ source: string; source_record_id: string; version: number }>`${sql.raw(
+            latestVersionsSql,
+          )}`.execute(store.db)
+        ).rows
+      : [];
   const setup: LoadSetup = {
     file,
+    mode,
     sources: options.sources && options.sources.length > 0 ? options.sources : null,
     features: builder.features,
     truth: options.truth
@@ -127,7 +196,7 @@ async function loadInThreads(
         ? { field: options.truth.field }
         : { idPattern: options.truth.idPattern.source }
       : null,
-    latestVersions: versions.rows.map((r) => [`${r.source}/${r.source_record_id}`, Number(r.version)]),
+    latestVersions: versions.map((r) => [`${r.source}/${r.source_record_id}`, Number(r.version)]),
     batchSize: options.batchSize ?? 20_000,
     typescriptScript: script.href,
   };

@@ -73,6 +73,11 @@ export async function resolveStoredRecords(
     ...(truth ? { truth } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     progress: (n) => options.progress?.("load", `${n.toLocaleString("en-US")} records`),
+    onBackfill: (done, total) =>
+      options.progress?.(
+        "match views",
+        `written for ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records (once, for a store from before them)`,
+      ),
   });
   if (table.size === 0) throw new Error("the store holds no records to resolve: import a source first");
   const result = await resolveTableInThreads(

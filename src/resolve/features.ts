@@ -1,5 +1,5 @@
-import type { StandardizedRecord } from "../model/standardized.js";
 import { nicknameRoots } from "../standardize/nicknames.js";
+import type { MatchRecord } from "../model/match-record.js";
 import { Dictionary, type Feature, type RecordTable } from "./record-table.js";
 
 /**
@@ -12,13 +12,14 @@ export interface RecordToResolve {
   /** `source/sourceRecordId`, unique within a run. */
   key: string;
   source: string;
-  standardized: StandardizedRecord;
+  /** The standardised record, or only the part resolution reads (`matchRecordOf`). */
+  standardized: MatchRecord;
 }
 
-type TextOf = (s: StandardizedRecord) => string | null;
-type ListOf = (s: StandardizedRecord) => string[];
+type TextOf = (s: MatchRecord) => string | null;
+type ListOf = (s: MatchRecord) => string[];
 
-const firstAddress = (s: StandardizedRecord) => s.addresses[0];
+const firstAddress = (s: MatchRecord) => s.addresses[0];
 
 const textFeatures: Record<string, TextOf> = {
   given: (s) => s.name?.given ?? null,
@@ -102,7 +103,7 @@ export interface FeatureBatch {
   columns: Record<string, BatchColumn>;
 }
 
-function listColumn(records: StandardizedRecord[], of: ListOf): BatchColumn {
+function listColumn(records: MatchRecord[], of: ListOf): BatchColumn {
   const counts = new Int32Array(records.length);
   const values: string[] = [];
   records.forEach((s, r) => {
@@ -113,7 +114,7 @@ function listColumn(records: StandardizedRecord[], of: ListOf): BatchColumn {
   return { kind: "list", counts, values };
 }
 
-function extractColumn(name: string, records: StandardizedRecord[]): BatchColumn {
+function extractColumn(name: string, records: MatchRecord[]): BatchColumn {
   const text = textFeatures[name];
   if (text) return { kind: "text", values: records.map(text) };
   const list = listFeatures[name];

@@ -3,6 +3,7 @@ import type { Issue } from "../model/issue.js";
 import type { SourceMapping } from "../model/mapping.js";
 import type { RecordAttributes, SourceRecord } from "../model/source-record.js";
 import type { StandardizedRecord } from "../model/standardized.js";
+import { matchViewJson, upsertMatchViews } from "./match-views.js";
 import type { Store } from "./open-store.js";
 import { type Database, fromJson, fromTime } from "./schema.js";
 
@@ -22,6 +23,8 @@ export interface PendingRecord {
   contentHash: string;
   attributesJson: string;
   standardizedJson: string;
+  /** The match view (`matchViewJson`), when the preparing thread made it; computed here otherwise. */
+  matchViewJson?: string;
   issuesJson: string;
 }
 
@@ -102,6 +105,7 @@ export async function writeRecords(
   const source = (batch[0] as PendingRecord).source;
   const heads = await currentHeads(trx, source, [...new Set(batch.map((p) => p.sourceRecordId))]);
   const rows: RecordInsert[] = [];
+  const views: { source: string; sourceRecordId: string; view: string }[] = [];
   for (const p of batch) {
     if (p.source !== source) throw new Error(`one batch holds records of ${source} and ${p.source}`);
     const id = p.sourceRecordId;
@@ -127,8 +131,14 @@ export async function writeRecords(
       standardized: p.standardizedJson,
       issues: p.issuesJson,
     });
+    views.push({
+      source,
+      sourceRecordId: id,
+      view: p.matchViewJson ?? matchViewJson(JSON.parse(p.standardizedJson) as StandardizedRecord),
+    });
   }
   await insertRows(trx, rows);
+  await upsertMatchViews(trx, views);
   return outcome;
 }
 

@@ -1,0 +1,81 @@
+import { type Kysely, sql } from "kysely";
+import { type MatchRecord, matchRecordOf } from "../model/match-record.js";
+import type { StandardizedRecord } from "../model/standardized.js";
+import type { Store } from "./open-store.js";
+import type { Database } from "./schema.js";
+
+/**
+ * The match view of each record's latest version (see migration 003): written beside every new version,
+ * read by resolution runs. A store from before the table existed is filled in once, by `ensureMatchViews`.
+ */
+
+export interface MatchViewRow {
+  source: string;
+  sourceRecordId: string;
+  view: string;
+}
+
+export function matchViewJson(standardized: StandardizedRecord): string {
+  return JSON.stringify(matchRecordOf(standardized));
+}
+
+const chunk = 300;
+
+/** Writes views, the last one of a key winning (a batch may hold two versions of one record). */
+export async function upsertMatchViews(db: Kysely<Database>, rows: MatchViewRow[]): Promise<void> {
+  const last = new Map<string, MatchViewRow>();
+  for (const r of rows) last.set(`${r.source}\u0000${r.sourceRecordId}`, r);
+  const unique = [...last.values()];
+  for (let i = 0; i < unique.length; i += chunk) {
+    const values = unique.slice(i, i + chunk).map((r) => sql`(${r.source}, ${r.sourceRecordId}, ${r.view})`);
+    await sql`insert into match_view (source, source_record_id, view) values ${sql.join(values)}
+      on conflict (source, source_record_id) do update set view = excluded.view`.execute(db);
+  }
+}
+
+/**
+ * Makes sure every record has its view: stores written before the table existed have none. Cheap when
+ * complete (two counts); otherwise writes the missing ones from the latest versions, with progress.
+ */
+export async function ensureMatchViews(
+  store: Store,
+  progress?: (done: number, total: number) => void,
+): Promise<number> {
+  const count = async (q: ReturnType<typeof sql<{ n: number | string }>>) =>
+    Number((await q.execute(store.db)).rows[0]?.n ?? 0);
+  const records = await count(sql<{ n: number }>`select count(*) as n from source_record where version = 1`);
+  const views = await count(sql<{ n: number }>`select count(*) as n from match_view`);
+  if (views >= records) return 0;
+  let after = 0;
+  let written = 0;
+  for (;;) {
+    const page = await sql<{
+      id: number | string;
+      source: string;
+      source_record_id: string;
+      standardized: unknown;
+    }>`
+      select s.id, s.source, s.source_record_id, s.standardized from source_record s
+      where s.id > ${after}
+        and not exists (select 1 from source_record newer where newer.source = s.source
+          and newer.source_record_id = s.source_record_id and newer.version > s.version)
+      order by s.id limit 20000`.execute(store.db);
+    if (page.rows.length === 0) break;
+    after = Number(page.rows[page.rows.length - 1]?.id);
+    const rows = page.rows.map((r) => ({
+      source: r.source,
+      sourceRecordId: r.source_record_id,
+      view: matchViewJson(
+        (typeof r.standardized === "string"
+          ? JSON.parse(r.standardized)
+          : r.standardized) as StandardizedRecord,
+      ),
+    }));
+    await store.db.transaction().execute((trx) => upsertMatchViews(trx, rows));
+    written += rows.length;
+    progress?.(written, records);
+  }
+  return written;
+}
+
+export type { MatchRecord };
