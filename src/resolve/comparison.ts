@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nicknameRoots } from "../standardize/nicknames.js";
 import { damerauLevenshtein, levenshtein } from "./edit-distance.js";
 import { jaroWinkler } from "./jaro-winkler.js";
 import type {
@@ -56,6 +57,8 @@ export const levelSpec = z.discriminatedUnion("kind", [
     tolerance: z.number().min(0),
     label: z.string().optional(),
   }),
+  /** Nicknames of one formal name, or a nickname and its formal name ("kate", "katherine", "cathy"). */
+  z.object({ kind: z.literal("nickname"), feature: z.string(), label: z.string().optional() }),
   /** One value is a single letter, the other starts with it ("j" and "john"). */
   z.object({ kind: z.literal("initial"), feature: z.string(), label: z.string().optional() }),
   /** The two features hold each other's values (first and last name swapped). */
@@ -324,6 +327,35 @@ function level(
     }
     case "jaccard":
       return jaccardOn(textual(f, spec.kind, comparison), spec.threshold, spec.tokens);
+    case "nickname": {
+      const f2 = textual(f, spec.kind, comparison);
+      // Each value's formal names (itself included), as small sorted integer sets, computed once.
+      const names = new Map<string, number>();
+      const roots = f2.dictionary.map((v) =>
+        Int32Array.from(
+          new Set([v, ...nicknameRoots(v)].map((n) => names.get(n) ?? names.set(n, names.size).get(n) ?? 0)),
+        ).sort(),
+      );
+      const share = (a: number, b: number) => {
+        const x = roots[a] as Int32Array;
+        const y = roots[b] as Int32Array;
+        for (let p = 0, q = 0; p < x.length && q < y.length; ) {
+          const u = x[p] as number;
+          const w = y[q] as number;
+          if (u === w) return true;
+          if (u < w) p++;
+          else q++;
+        }
+        return false;
+      };
+      if (f2.kind === "text") return (i, j) => share(f2.codes[i] as number, f2.codes[j] as number);
+      return (i, j) => {
+        for (let x = f2.offsets[i] as number; x < (f2.offsets[i + 1] as number); x++)
+          for (let y = f2.offsets[j] as number; y < (f2.offsets[j + 1] as number); y++)
+            if (share(f2.codes[x] as number, f2.codes[y] as number)) return true;
+        return false;
+      };
+    }
     case "initial":
       return anyPair(
         textual(f, spec.kind, comparison),
@@ -398,6 +430,8 @@ function defaultLabel(spec: LevelSpec): string {
       return `${spec.feature} and ${spec.other} swapped${spec.oneWay ? " (one way)" : ""}`;
     case "initial":
       return `${spec.feature} initial`;
+    case "nickname":
+      return `${spec.feature} nickname`;
   }
 }
 
@@ -420,57 +454,100 @@ export function compileComparison(input: ComparisonSpecInput, table: RecordTable
     return (i, j) => there(i) && there(j) && h(i, j);
   });
   const count = holds.length;
+  // Levels that read only the first feature, a text one, depend on the two values alone: their answer for a
+  // pair of values is remembered, since the same pairs of given names or streets come back again and again.
+  let prefix = 0;
+  if (firstFeature.kind === "text") {
+    while (
+      prefix < count &&
+      spec.levels[prefix]?.feature === first.feature &&
+      spec.levels[prefix]?.kind !== "swapped"
+    )
+      prefix++;
+  }
+  if (prefix >= 2 && firstFeature.kind === "text") {
+    const codes = firstFeature.codes;
+    const width = firstFeature.dictionary.length;
+    let memo = new Map<number, number>();
+    const compare = (i: number, j: number): number => {
+      if (!has(i) || !has(j)) return nullLevel;
+      const a = codes[i] as number;
+      const b = codes[j] as number;
+      if (a === b && first.kind === "exact") return 0;
+      const key = a < b ? a * width + b : b * width + a;
+      let level = memo.get(key);
+      if (level === undefined) {
+        level = prefix;
+        for (let k = 0; k < prefix; k++) {
+          if ((holds[k] as Holds)(i, j)) {
+            level = k;
+            break;
+          }
+        }
+        if (memo.size >= 4_000_000) memo = new Map();
+        memo.set(key, level);
+      }
+      if (level < prefix) return level;
+      for (let k = prefix; k < count; k++) if ((holds[k] as Holds)(i, j)) return k;
+      return count;
+    };
+    return finish(compare);
+  }
   const compare = (i: number, j: number): number => {
     if (!has(i) || !has(j)) return nullLevel;
     for (let k = 0; k < count; k++) if ((holds[k] as Holds)(i, j)) return k;
     return count;
   };
-  let termFrequency: CompiledComparison["termFrequency"] = null;
-  if (spec.termFrequency) {
-    if (first.kind !== "exact" || (firstFeature.kind !== "text" && firstFeature.kind !== "list")) {
-      throw new ComparisonError(
-        `comparison "${spec.name}": term frequencies need an exact first level on a text feature`,
-      );
-    }
-    const f = firstFeature;
-    termFrequency =
-      f.kind === "text"
-        ? (i) => f.frequency[f.codes[i] as number] as number
-        : (i, j) => {
-            // The rarest value the two records share.
-            let best = 1;
-            for (let x = f.offsets[i] as number; x < (f.offsets[i + 1] as number); x++) {
-              for (let y = f.offsets[j] as number; y < (f.offsets[j + 1] as number); y++) {
-                if (f.codes[x] === f.codes[y])
-                  best = Math.min(best, f.frequency[f.codes[x] as number] as number);
+  return finish(compare);
+
+  function finish(compare: (i: number, j: number) => number): CompiledComparison {
+    let termFrequency: CompiledComparison["termFrequency"] = null;
+    if (spec.termFrequency) {
+      if (first.kind !== "exact" || (firstFeature.kind !== "text" && firstFeature.kind !== "list")) {
+        throw new ComparisonError(
+          `comparison "${spec.name}": term frequencies need an exact first level on a text feature`,
+        );
+      }
+      const f = firstFeature;
+      termFrequency =
+        f.kind === "text"
+          ? (i) => f.frequency[f.codes[i] as number] as number
+          : (i, j) => {
+              // The rarest value the two records share.
+              let best = 1;
+              for (let x = f.offsets[i] as number; x < (f.offsets[i + 1] as number); x++) {
+                for (let y = f.offsets[j] as number; y < (f.offsets[j + 1] as number); y++) {
+                  if (f.codes[x] === f.codes[y])
+                    best = Math.min(best, f.frequency[f.codes[x] as number] as number);
+                }
               }
-            }
-            return best;
-          };
-  }
-  const labels = spec.levels.map((l) => l.label ?? defaultLabel(l));
-  const veto = new Uint8Array(labels.length + 1);
-  for (const label of spec.neverLinkAt) {
-    const at = label === "else" ? labels.length : labels.indexOf(label);
-    if (at < 0) {
-      throw new ComparisonError(
-        `comparison "${spec.name}": neverLinkAt names "${label}", which is none of its levels (${[...labels, "else"].join(", ")})`,
-      );
+              return best;
+            };
     }
-    veto[at] = 1;
+    const labels = spec.levels.map((l) => l.label ?? defaultLabel(l));
+    const veto = new Uint8Array(labels.length + 1);
+    for (const label of spec.neverLinkAt) {
+      const at = label === "else" ? labels.length : labels.indexOf(label);
+      if (at < 0) {
+        throw new ComparisonError(
+          `comparison "${spec.name}": neverLinkAt names "${label}", which is none of its levels (${[...labels, "else"].join(", ")})`,
+        );
+      }
+      veto[at] = 1;
+    }
+    return {
+      name: spec.name,
+      labels,
+      veto,
+      exactFirst:
+        first.kind === "exact" && (firstFeature.kind === "text" || firstFeature.kind === "list")
+          ? firstFeature
+          : null,
+      compare,
+      termFrequency,
+      features: [
+        ...new Set(spec.levels.flatMap((l) => (l.kind === "swapped" ? [l.feature, l.other] : [l.feature]))),
+      ],
+    };
   }
-  return {
-    name: spec.name,
-    labels,
-    veto,
-    exactFirst:
-      first.kind === "exact" && (firstFeature.kind === "text" || firstFeature.kind === "list")
-        ? firstFeature
-        : null,
-    compare,
-    termFrequency,
-    features: [
-      ...new Set(spec.levels.flatMap((l) => (l.kind === "swapped" ? [l.feature, l.other] : [l.feature]))),
-    ],
-  };
 }

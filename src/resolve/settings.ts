@@ -63,7 +63,7 @@ export const personDefaults: ResolveSettingsInput = {
       termFrequency: true,
       levels: [
         { kind: "exact", feature: "given" },
-        { kind: "exact", feature: "givenRoots", label: "nickname or same formal name" },
+        { kind: "nickname", feature: "given", label: "nickname or same formal name" },
         { kind: "jaroWinkler", feature: "given", threshold: 0.92 },
         { kind: "jaroWinkler", feature: "given", threshold: 0.8 },
         { kind: "damerauLevenshtein", feature: "given", maxDistance: 2 },
