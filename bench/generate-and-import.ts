@@ -2,7 +2,7 @@
  * Benchmark: generate N people with the synthetic generator, then import every mapped source into a fresh
  * SQLite file (or PostgreSQL with --pg), and report time, rows per second and the peak memory of the process.
  *
- *   npx tsx bench/generate-and-import.ts --people 1000000 [--dir /tmp/tessera-bench] [--pg]
+ *   npx tsx bench/generate-and-import.ts --people 1000000 [--dir /tmp/tessera-bench] [--pg] [--source crm orders]
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -19,8 +19,9 @@ const opts = new Command()
   .option("--seed <n>", "seed", "1")
   .option("--dir <dir>", "working folder", "/tmp/tessera-bench")
   .option("--pg", "import into PostgreSQL at $DATABASE_URL instead of SQLite")
+  .option("--source <name...>", "import only these sources (default: every mapped source)")
   .parse()
-  .opts<{ people: string; seed: string; dir: string; pg?: boolean }>();
+  .opts<{ people: string; seed: string; dir: string; pg?: boolean; source?: string[] }>();
 
 const people = Number(opts.people);
 const dataDir = join(opts.dir, `data-${people}`);
@@ -55,6 +56,7 @@ const rows: string[] = [];
 let totalRows = 0;
 for (const s of manifest.sources) {
   if (!s.mapping) continue;
+  if (opts.source && !opts.source.includes(s.name)) continue;
   const r = await importSource(store, {
     path: join(dataDir, s.file),
     mapping: loadMapping(join(dataDir, s.mapping)),
