@@ -212,3 +212,53 @@ describe("locations, introductions and names", () => {
     expect(people).not.toContain("Kris");
   });
 });
+
+describe("where the NLP steps run", () => {
+  it("keeps the sentences with a run of capitalised words the rules have not read, blanking the rest", async () => {
+    const { namingSentences } = await import("./prose.js");
+    const text = "Hi Maria, Jasmine Park here. I moved to Atlanta. Mr. Smith at Rau Group said so.";
+    const prose = namingSentences(text)!;
+    expect(prose).toHaveLength(text.length);
+    expect(prose.trim().split(/\s{2,}/)).toEqual([
+      "Hi Maria, Jasmine Park here.",
+      "Mr. Smith at Rau Group said so.",
+    ]);
+    // "Jasmine Park" is read by the introductions rule already.
+    const read = [{ start: 10, end: 22 }];
+    expect(namingSentences(text, read)!.trim()).toBe("Mr. Smith at Rau Group said so.");
+    for (const none of [
+      "Do you ship to Mexico?",
+      "Gamer | Hiker ✦ Runner",
+      "Order ORD-0042 arrived. Thanks",
+      "Hi Jordan, I'm fine",
+    ])
+      expect(namingSentences(none), none).toBeNull();
+    expect(namingSentences("152 Stoney Ln\nSheffield S14 7FN")).not.toBeNull();
+  });
+
+  it("names the places compromise's lexicon knows outside those sentences, and no order number", async () => {
+    const { findEntities } = await import("./entities.js");
+    expect(
+      findEntities("Do you ship to Mexico? My order ORD-0042 is late.").map((e) => [e.kind, e.value]),
+    ).toEqual([["place", "Mexico"]]);
+    const again = findEntities("I spoke to Mallory Moore at Kris and Sons.");
+    expect(findEntities("I spoke to Mallory Moore at Kris and Sons.")).toBe(again);
+    expect(Object.isFrozen(again)).toBe(true);
+  });
+
+  it("does not search text with too few digits for phone numbers", () => {
+    expect(findPhones("Order 12 of 34, call me", "US")).toEqual([]);
+    expect(findPhones("call +683 4002 now", "US").map((p) => p.value)).toEqual(["+6834002"]);
+  });
+
+  it("finds the same interests with or without the quick pre-check", async () => {
+    const { compileTaxonomy } = await import("./interests.js");
+    const { interestTaxonomy } = await import("./taxonomy.js");
+    const unchecked = compileTaxonomy(interestTaxonomy).map((t) => ({ ...t, needle: "" }));
+    for (const text of ["MOUNTAIN Hiking, Trail-running; ☕ and 📚", "Cat person · DIY · Home decor", body]) {
+      const found = findInterests(text);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found).toEqual(findInterests(text, unchecked));
+    }
+  });
+});

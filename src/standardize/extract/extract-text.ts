@@ -6,7 +6,7 @@ import { findIntroductions } from "./introductions.js";
 import { detectLanguage } from "./language.js";
 import { findLocation } from "./location.js";
 import { sentimentOf } from "./sentiment.js";
-import { findSignature } from "./signature.js";
+import { findSignature, type Signature } from "./signature.js";
 
 export interface ExtractOptions {
   /** The document the text belongs to: the record's `source/sourceRecordId`. */
@@ -95,12 +95,15 @@ export function extractFacts(text: string, options: ExtractOptions): ExtractedFa
     }
   }
 
-  for (const intro of findIntroductions(text))
-    add("person", intro, confidence.introduction, "introduction", "self");
+  const introductions = findIntroductions(text);
+  for (const intro of introductions) add("person", intro, confidence.introduction, "introduction", "self");
 
+  // A location field's place is read by its own rule; compromise would only guess at it again.
+  let placeFound = false;
   if (locationFields.test(field)) {
     const place = findLocation(text);
     if (place !== null) {
+      placeFound = true;
       const value = place.region === null ? place.city : `${place.city}, ${place.region}`;
       add(
         "place",
@@ -144,12 +147,15 @@ export function extractFacts(text: string, options: ExtractOptions): ExtractedFa
 
   if (options.nlp !== false) {
     // The signature is names and numbers: the language is the prose's above it.
-    const language = detectLanguage(signature === null ? text : text.slice(0, signature.start));
+    const prose = signature === null ? text : text.slice(0, signature.start);
+    const language = detectLanguage(prose);
     if (language) {
       add("language", { value: language.language, start: 0, end: text.length }, language.confidence, "franc");
     }
-    if (language === null || language.language === "en") {
-      for (const entity of findEntities(text)) {
+    if ((language === null || language.language === "en") && !placeFound) {
+      // The prose too: a signature's name, company and address are read by its rules — but the name line
+      // its rules could not read ("Céline Le gall") is left to compromise.
+      for (const entity of findEntities(entityText(text, signature), [...taken, ...introductions])) {
         if (overlaps(entity)) continue;
         add(entity.kind, entity, confidence.entity, "compromise");
       }
@@ -168,6 +174,14 @@ export function extractFacts(text: string, options: ExtractOptions): ExtractedFa
       add("interest", { value: i.interest, start: i.start, end: i.end }, confidence.interest, "taxonomy");
   }
   return dedupe(facts);
+}
+
+/** The text compromise reads: the prose above the signature, and the signature's first line if no name was read there. */
+function entityText(text: string, signature: Signature | null): string {
+  if (signature === null) return text;
+  if (signature.name !== null) return text.slice(0, signature.start);
+  const lineEnd = text.indexOf("\n", signature.start);
+  return text.slice(0, lineEnd === -1 ? text.length : lineEnd);
 }
 
 function dedupe(facts: ExtractedFact[]): ExtractedFact[] {

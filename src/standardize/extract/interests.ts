@@ -10,6 +10,8 @@ export interface InterestMatch {
 interface CompiledTerm {
   interest: string;
   pattern: RegExp;
+  /** The term's first word in lower case: a text without it cannot match, and `includes` is cheap. */
+  needle: string;
 }
 
 function escapeRegExp(s: string): string {
@@ -27,7 +29,8 @@ export function compileTaxonomy(taxonomy: readonly Interest[]): CompiledTerm[] {
       const source = wordy
         ? `(?<![\\p{L}\\p{N}])${body}${prefix ? "[\\p{L}]*" : "(?![\\p{L}\\p{N}])"}`
         : body;
-      out.push({ interest: interest.id, pattern: new RegExp(source, "giu") });
+      const needle = (prefix ? term.slice(0, -1) : term).split(" ")[0] as string;
+      out.push({ interest: interest.id, pattern: new RegExp(source, "giu"), needle });
     }
   }
   return out;
@@ -41,7 +44,9 @@ const compiled = compileTaxonomy(interestTaxonomy);
  */
 export function findInterests(text: string, terms: readonly CompiledTerm[] = compiled): InterestMatch[] {
   const first = new Map<string, InterestMatch>();
-  for (const { interest, pattern } of terms) {
+  const lower = text.toLowerCase();
+  for (const { interest, pattern, needle } of terms) {
+    if (!lower.includes(needle)) continue;
     pattern.lastIndex = 0;
     const m = pattern.exec(text);
     if (m === null) continue;

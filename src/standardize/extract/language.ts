@@ -1,4 +1,5 @@
 import { franc } from "franc-min";
+import { maxNlpChars, memoByText } from "./prose.js";
 
 /** ISO 639-3 codes franc returns → ISO 639-1, for the languages a customer is likely to write in. */
 const TWO_LETTER: Record<string, string> = {
@@ -35,10 +36,15 @@ export const minLanguageChars = 60;
 
 /**
  * The language of a text (franc-min's trigram model), as ISO 639-1 when there is one and 639-3 otherwise,
- * with a confidence that grows with the text's length; null when the text is too short or undecided.
+ * with a confidence that grows with the text's length; null when the text is too short or undecided. Reads
+ * the first `maxNlpChars` of the text (franc itself reads 2,048 letters at most).
  */
-export function detectLanguage(text: string): { language: string; confidence: number } | null {
-  const letters = text
+export const detectLanguage: (text: string) => Readonly<{ language: string; confidence: number }> | null =
+  memoByText(languageOf);
+
+function languageOf(text: string): { language: string; confidence: number } | null {
+  if (text.length < minLanguageChars) return null;
+  const letters = (text.length > maxNlpChars ? text.slice(0, maxNlpChars) : text)
     .replace(/[^\p{L}\s]/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
