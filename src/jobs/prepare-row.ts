@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { applyMapping } from "../mapping/apply-mapping.js";
 import type { CompiledMapping } from "../mapping/compile-mapping.js";
+import { matchViewJson } from "../model/match-record.js";
 import type { ReadItem } from "../sources/types.js";
 import { addEvidence } from "../standardize/extract/evidence.js";
 import { type StandardizeOptions, standardizeRecord } from "../standardize/record.js";
@@ -69,6 +70,7 @@ export function prepareRow(
       contentHash: createHash("sha1").update(attributesJson).digest("base64url"),
       attributesJson,
       standardizedJson: JSON.stringify(standardized),
+      matchViewJson: matchViewJson(standardized),
       issuesJson: JSON.stringify(all),
     },
   };

@@ -69,3 +69,8 @@ export function matchRecordOf(s: StandardizedRecord): MatchRecord {
     identifiers: s.identifiers.map((i) => ({ type: i.type, value: i.value })),
   };
 }
+
+/** The match view as stored: compact JSON of `matchRecordOf`. */
+export function matchViewJson(standardized: StandardizedRecord): string {
+  return JSON.stringify(matchRecordOf(standardized));
+}

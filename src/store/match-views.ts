@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import { type MatchRecord, matchRecordOf } from "../model/match-record.js";
+import { type MatchRecord, matchViewJson } from "../model/match-record.js";
 import type { StandardizedRecord } from "../model/standardized.js";
 import type { Store } from "./open-store.js";
 import type { Database } from "./schema.js";
@@ -13,10 +13,6 @@ export interface MatchViewRow {
   source: string;
   sourceRecordId: string;
   view: string;
-}
-
-export function matchViewJson(standardized: StandardizedRecord): string {
-  return JSON.stringify(matchRecordOf(standardized));
 }
 
 const chunk = 300;
@@ -79,3 +75,4 @@ export async function ensureMatchViews(
 }
 
 export type { MatchRecord };
+export { matchViewJson };

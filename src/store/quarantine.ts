@@ -16,6 +16,14 @@ export interface QuarantinedRow {
 
 const chunk = 500;
 
+/**
+ * PostgreSQL text cannot hold a NUL character, which binary junk in a quarantined row may contain: it is
+ * kept as U+2400 (␀), the symbol for it, on both engines alike.
+ */
+export function withoutNul(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "\u2400") : text;
+}
+
 export async function quarantineRows(trx: Transaction<Database>, rows: QuarantinedRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {
     await trx
@@ -27,8 +35,8 @@ export async function quarantineRows(trx: Transaction<Database>, rows: Quarantin
           row_number: r.rowNumber,
           code: r.code,
           field: r.field,
-          reason: r.reason,
-          raw: r.raw,
+          reason: withoutNul(r.reason),
+          raw: withoutNul(r.raw),
           created_at: r.createdAt,
         })),
       )

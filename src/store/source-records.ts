@@ -127,8 +127,9 @@ export async function writeRecords(
       imported_at: importedAt,
       import_run_id: importRunId,
       row_number: p.rowNumber,
-      attributes: p.attributesJson,
-      standardized: p.standardizedJson,
+      // A NUL escape is refused by PostgreSQL's jsonb: kept as ␀ (U+2400) on both engines.
+      attributes: p.attributesJson.replaceAll("\\u0000", "\\u2400"),
+      standardized: p.standardizedJson.replaceAll("\\u0000", "\\u2400"),
       issues: p.issuesJson,
     });
     views.push({
