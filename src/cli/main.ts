@@ -3,11 +3,17 @@ import { Command } from "commander";
 import { MappingError } from "../mapping/compile-mapping.js";
 import { isSourceError } from "../sources/errors.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerExport } from "./commands/export.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerImport } from "./commands/import.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerMaster } from "./commands/master.js";
+import { registerMerge } from "./commands/merge.js";
+import { registerProfiles } from "./commands/profiles.js";
 import { registerExplain, registerModelReport, registerResolve } from "./commands/resolve.js";
+import { registerReview } from "./commands/review.js";
 import { registerSources } from "./commands/sources.js";
+import { registerSplit } from "./commands/split.js";
 
 const program = new Command()
   .name("tessera")
@@ -25,6 +31,12 @@ registerInspect(program);
 registerResolve(program);
 registerExplain(program);
 registerModelReport(program);
+registerMaster(program);
+registerProfiles(program);
+registerReview(program);
+registerMerge(program);
+registerSplit(program);
+registerExport(program);
 
 try {
   await program.parseAsync();

@@ -1,5 +1,5 @@
-import { nicknameRoots } from "../standardize/nicknames.js";
 import type { MatchRecord } from "../model/match-record.js";
+import { nicknameRoots } from "../standardize/nicknames.js";
 import { Dictionary, type Feature, type RecordTable } from "./record-table.js";
 
 /**

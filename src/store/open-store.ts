@@ -11,6 +11,8 @@ import {
 import pg from "pg";
 import type { DialectName } from "./dialect.js";
 import { sourceRecords } from "./migrations/001-source-records.js";
+import { goldenProfiles } from "./migrations/002-golden-profiles.js";
+import { matchView } from "./migrations/003-match-view.js";
 import type { Database } from "./schema.js";
 
 export interface StoreLocation {
@@ -27,6 +29,10 @@ export interface Store {
   dialect: DialectName;
   /** Where the data is, for people: a file path or a URL without its password. */
   describe: string;
+  /** SQLite only: the database file, which other threads may open to read in parallel. */
+  file?: string;
+  /** PostgreSQL only: the schema the store lives in, when not the default. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -37,7 +43,11 @@ export function storeLocationFromEnv(env: NodeJS.ProcessEnv = process.env): Stor
 }
 
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
-  return { "001-source-records": sourceRecords(dialect) };
+  return {
+    "001-source-records": sourceRecords(dialect),
+    "002-golden-profiles": goldenProfiles(dialect),
+    "003-match-view": matchView(dialect),
+  };
 }
 
 function redact(url: string): string {
@@ -84,14 +94,27 @@ export async function openStore(location: StoreLocation = storeLocationFromEnv()
     database.pragma("busy_timeout = 5000");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   }
-  const store: Store = { db, dialect, describe, close: () => db.destroy() };
+  const store: Store = {
+    db,
+    dialect,
+    describe,
+    ...(dialect === "sqlite" ? { file: describe } : {}),
+    ...(dialect === "postgres" && location.schema ? { schema: location.schema } : {}),
+    close: () => db.destroy(),
+  };
   await migrate(store);
   return store;
 }
 
 export async function migrate(store: Store): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store.dialect) };
-  const migrator = new Migrator({ db: store.db, provider });
+  // The migration tables live in the store's own schema: another schema's lock table must not be mistaken
+  // for this one's (Kysely otherwise looks them up through the search path).
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;

@@ -64,11 +64,107 @@ export interface QuarantineTable {
   created_at: Time;
 }
 
+export interface EntityTable {
+  id: string;
+  seq: Count;
+  status: "active" | "merged" | "deleted";
+  merged_into: string | null;
+  absorbed_records: Json | null;
+  records: number;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface IdSequenceTable {
+  name: string;
+  next_value: Count;
+}
+
+export interface EntityLinkTable {
+  record_key: string;
+  entity_id: string;
+  source: string;
+  evidence: Json;
+  linked_at: Time;
+}
+
+export interface GoldenProfileTable {
+  entity_id: string;
+  profile: Json;
+  hash: string;
+  updated_at: Time;
+}
+
+export interface GoldenLookupTable {
+  kind: string;
+  value: string;
+  entity_id: string;
+}
+
+export interface EntityChangeTable {
+  seq: Generated<number>;
+  entity_id: string;
+  kind: "created" | "updated" | "merged" | "split" | "deleted";
+  before: Json | null;
+  after: Json | null;
+  cause: string;
+  at: Time;
+}
+
+export interface StewardDecisionTable {
+  id: Generated<number>;
+  kind: "not-a-match" | "match" | "merge" | "split";
+  entities: Json;
+  records: Json;
+  decided_by: string;
+  reason: string | null;
+  decided_at: Time;
+}
+
+export interface DecisionPairTable {
+  id: Generated<number>;
+  decision_id: Count;
+  kind: "match" | "not-a-match";
+  left_key: string;
+  right_key: string;
+}
+
+export interface ReviewItemTable {
+  id: Generated<number>;
+  left_key: string;
+  right_key: string;
+  left_entity: string;
+  right_entity: string;
+  probability: number;
+  impact: number;
+  explanation: Json | null;
+  status: "open" | "accepted" | "rejected" | "stale";
+  created_at: Time;
+  decided_at: Time | null;
+  decision_id: Count | null;
+}
+
+export interface MasterStateTable {
+  key: string;
+  value: Json;
+  updated_at: Time;
+}
+
 export interface Database {
   source: SourceTable;
   import_run: ImportRunTable;
   source_record: SourceRecordTable;
   quarantine: QuarantineTable;
+  entity: EntityTable;
+  id_sequence: IdSequenceTable;
+  entity_link: EntityLinkTable;
+  golden_profile: GoldenProfileTable;
+  golden_lookup: GoldenLookupTable;
+  entity_change: EntityChangeTable;
+  steward_decision: StewardDecisionTable;
+  decision_pair: DecisionPairTable;
+  review_item: ReviewItemTable;
+  master_state: MasterStateTable;
 }
 
 export function fromJson<T>(value: unknown): T {

@@ -93,6 +93,18 @@ async function currentHeads(
   return heads;
 }
 
+const loneSurrogate = /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/gi;
+
+/**
+ * JSON that PostgreSQL's jsonb accepts, the same on both engines: a NUL becomes ␀ (U+2400) and half of a
+ * surrogate pair (a cut emoji, as broken exports have) becomes U+FFFD.
+ */
+export function storableJson(json: string): string {
+  let out = json.includes("\\u0000") ? json.replaceAll("\\u0000", "\\u2400") : json;
+  if (out.includes("\\ud")) out = out.replace(loneSurrogate, "\\ufffd");
+  return out;
+}
+
 /** Writes one batch of records of one source in one transaction, versioning what changed. */
 export async function writeRecords(
   trx: Transaction<Database>,
@@ -127,9 +139,8 @@ export async function writeRecords(
       imported_at: importedAt,
       import_run_id: importRunId,
       row_number: p.rowNumber,
-      // A NUL escape is refused by PostgreSQL's jsonb: kept as ␀ (U+2400) on both engines.
-      attributes: p.attributesJson.replaceAll("\\u0000", "\\u2400"),
-      standardized: p.standardizedJson.replaceAll("\\u0000", "\\u2400"),
+      attributes: storableJson(p.attributesJson),
+      standardized: storableJson(p.standardizedJson),
       issues: p.issuesJson,
     });
     views.push({
