@@ -93,7 +93,8 @@ async function currentHeads(
   return heads;
 }
 
-const loneSurrogate = /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/gi;
+const loneSurrogate =
+  /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/gi;
 
 /**
  * JSON that PostgreSQL's jsonb accepts, the same on both engines: a NUL becomes ␀ (U+2400) and half of a
