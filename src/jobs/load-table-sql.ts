@@ -22,14 +22,14 @@ export interface LoadChunk {
 
 /** The match views of a range of row ids, in row order. */
 export function viewsSql(sources: string[] | null): string {
-  const only = sources && sources.length > 0 ? ` and source in (${sources.map(() => "?").join(", ")})` : "";
+  const only = sources && sources.length > 0 ? ` and +source in (${sources.map(() => "?").join(", ")})` : "";
   return `select rowid, source, source_record_id, view from match_view where rowid > ? and rowid <= ?${only}
     order by rowid`;
 }
 
 /** The rows of a range of storage ids, in storage order. */
 export function rowsSql(sources: string[] | null, withAttributes: boolean): string {
-  const only = sources && sources.length > 0 ? ` and source in (${sources.map(() => "?").join(", ")})` : "";
+  const only = sources && sources.length > 0 ? ` and +source in (${sources.map(() => "?").join(", ")})` : "";
   return `select id, source, source_record_id, version, standardized${withAttributes ? ", attributes" : ""}
     from source_record where id > ? and id <= ?${only} order by id`;
 }
