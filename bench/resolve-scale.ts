@@ -24,7 +24,8 @@ const opts = new Command()
   .parse()
   .opts<{ db: string; truth: string; settings?: string; source?: string[]; json?: boolean }>();
 
-async function readTruth(path: string): Promise<Map<string, string>> {
+/** The truth of the resolved records only: a truth file of every source may hold more rows than a Map can. */
+async function readTruth(path: string, wanted: Set<string>): Promise<Map<string, string>> {
   const truth = new Map<string, string>();
   const lines = createInterface({ input: createReadStream(path) });
   let header = true;
@@ -34,7 +35,9 @@ async function readTruth(path: string): Promise<Map<string, string>> {
       continue;
     }
     const [source, id, person] = line.split(",");
-    if (source && id && person) truth.set(`${source}/${id}`, person);
+    if (!source || !id || !person) continue;
+    const key = `${source}/${id}`;
+    if (wanted.has(key)) truth.set(key, person);
   }
   return truth;
 }
@@ -54,7 +57,7 @@ const totalSeconds = (performance.now() - started) / 1000;
 await store.close();
 const peakMiB = peak();
 
-const truthMap = await readTruth(opts.truth);
+const truthMap = await readTruth(opts.truth, new Set(keys));
 const labels = keys.map((k) => truthMap.get(k) ?? null);
 const missing = labels.filter((l) => l === null).length;
 const truth = truthFromLabels(labels);
