@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { runDemo } from "../../jobs/demo.js";
+import { masterRecords } from "../../jobs/master-records.js";
 import { type GlobalOptions, withStore } from "../context.js";
 import { terminalProgress } from "../progress-bar.js";
 import { printImportReports } from "../report.js";
@@ -7,7 +8,9 @@ import { printImportReports } from "../report.js";
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("the quick start: generate the demo data set and import it into the store")
+    .description(
+      "the quick start: generate the demo data set, import it, and resolve it into golden profiles",
+    )
     .option("-p, --people <n>", "people in the demo data set", "2000")
     .option("--seed <n>", "random seed", "42")
     .option("-d, --data <dir>", "where the demo data set lives", "demo-data")
@@ -33,8 +36,19 @@ export function registerDemo(program: Command): void {
               .join(", ")}.`,
           );
         }
+        // Then the point of it all: one golden profile per person, with stable ids.
+        const master = await masterRecords(store, {
+          progress: (stage, detail) => {
+            if (!process.stdout.isTTY) console.error(`${stage}: ${detail ?? ""}`);
+          },
+        });
         console.log(
-          `\nNext: tessera status · tessera record crm <id> · tessera quarantine · tessera sources suggest <file>`,
+          `\nResolved ${master.records.toLocaleString("en-US")} records into ${master.entities.toLocaleString("en-US")} ` +
+            `golden profiles (${master.created.toLocaleString("en-US")} new, ${master.unchanged.toLocaleString("en-US")} unchanged, ` +
+            `${master.merged} merged, ${master.split} split); ${master.reviewItems} uncertain pairs wait for review.`,
+        );
+        console.log(
+          `\nNext: tessera profiles show T-1 · tessera review · tessera status · tessera record crm <id> · tessera quarantine`,
         );
       });
     });
