@@ -1,6 +1,25 @@
+import type { ExpressionBuilder } from "kysely";
 import type { StandardizedRecord } from "../model/standardized.js";
 import type { Store } from "./open-store.js";
-import { fromJson } from "./schema.js";
+import { type Database, fromJson } from "./schema.js";
+
+/**
+ * The filter "no newer version of this record exists", for a query over `source_record as s`: what makes a
+ * row the latest version of its record.
+ */
+export function notSuperseded({ not, exists, selectFrom }: ExpressionBuilder<LatestScope, "s">) {
+  return not(
+    exists(
+      selectFrom("source_record as newer")
+        .select("newer.id")
+        .whereRef("newer.source", "=", "s.source")
+        .whereRef("newer.source_record_id", "=", "s.source_record_id")
+        .whereRef("newer.version", ">", "s.version"),
+    ),
+  );
+}
+
+type LatestScope = Database & { s: Database["source_record"] };
 
 export interface LatestRecord {
   id: number;
@@ -25,17 +44,7 @@ export async function* latestRecords(
       .selectFrom("source_record as s")
       .select(["s.id", "s.source", "s.source_record_id", "s.attributes", "s.standardized"])
       .where("s.id", ">", after)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("source_record as newer")
-              .select("newer.id")
-              .whereRef("newer.source", "=", "s.source")
-              .whereRef("newer.source_record_id", "=", "s.source_record_id")
-              .whereRef("newer.version", ">", "s.version"),
-          ),
-        ),
-      );
+      .where(notSuperseded);
     if (options.sources && options.sources.length > 0) q = q.where("s.source", "in", options.sources);
     const rows = await q.orderBy("s.id").limit(pageSize).execute();
     if (rows.length === 0) return;

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
-import { type MatchRecord, matchViewJson } from "../model/match-record.js";
-import type { StandardizedRecord } from "../model/standardized.js";
+import { matchViewJson } from "../model/match-record.js";
+import { latestRecords } from "./latest-records.js";
 import type { Store } from "./open-store.js";
 import type { Database } from "./schema.js";
 
@@ -42,30 +42,12 @@ export async function ensureMatchViews(
   const records = await count(sql<{ n: number }>`select count(*) as n from source_record where version = 1`);
   const views = await count(sql<{ n: number }>`select count(*) as n from match_view`);
   if (views >= records) return 0;
-  let after = 0;
   let written = 0;
-  for (;;) {
-    const page = await sql<{
-      id: number | string;
-      source: string;
-      source_record_id: string;
-      standardized: unknown;
-    }>`
-      select s.id, s.source, s.source_record_id, s.standardized from source_record s
-      where s.id > ${after}
-        and not exists (select 1 from source_record newer where newer.source = s.source
-          and newer.source_record_id = s.source_record_id and newer.version > s.version)
-      order by s.id limit 20000`.execute(store.db);
-    if (page.rows.length === 0) break;
-    after = Number(page.rows[page.rows.length - 1]?.id);
-    const rows = page.rows.map((r) => ({
+  for await (const page of latestRecords(store)) {
+    const rows = page.map((r) => ({
       source: r.source,
-      sourceRecordId: r.source_record_id,
-      view: matchViewJson(
-        (typeof r.standardized === "string"
-          ? JSON.parse(r.standardized)
-          : r.standardized) as StandardizedRecord,
-      ),
+      sourceRecordId: r.sourceRecordId,
+      view: matchViewJson(r.standardized),
     }));
     await store.db.transaction().execute((trx) => upsertMatchViews(trx, rows));
     written += rows.length;
@@ -73,6 +55,3 @@ export async function ensureMatchViews(
   }
   return written;
 }
-
-export type { MatchRecord };
-export { matchViewJson };

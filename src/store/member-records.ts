@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { MemberRecord } from "../master/golden-profile.js";
 import type { StandardizedRecord } from "../model/standardized.js";
 import { splitRecordKey } from "./entities.js";
+import { notSuperseded } from "./latest-records.js";
 import type { Store } from "./open-store.js";
 import { type Database, fromJson, fromTime } from "./schema.js";
 
@@ -26,17 +27,7 @@ export async function* latestMemberRecords(store: Store, pageSize = 20_000): Asy
       .selectFrom("source_record as s")
       .select(["s.id", "s.source", "s.source_record_id", "s.version", "s.observed_at", "s.standardized"])
       .where("s.id", ">", after)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("source_record as newer")
-              .select("newer.id")
-              .whereRef("newer.source", "=", "s.source")
-              .whereRef("newer.source_record_id", "=", "s.source_record_id")
-              .whereRef("newer.version", ">", "s.version"),
-          ),
-        ),
-      )
+      .where(notSuperseded)
       .orderBy("s.id")
       .limit(pageSize)
       .execute();
