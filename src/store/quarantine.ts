@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import type { Store } from "./open-store.js";
 import { type Database, fromTime } from "./schema.js";
+import { withoutNul } from "./storable-text.js";
 
 /** A row that did not become a record, kept with why, so that nothing an import read is lost. */
 export interface QuarantinedRow {
@@ -15,14 +16,6 @@ export interface QuarantinedRow {
 }
 
 const chunk = 500;
-
-/**
- * PostgreSQL text cannot hold a NUL character, which binary junk in a quarantined row may contain: it is
- * kept as U+2400 (␀), the symbol for it, on both engines alike.
- */
-export function withoutNul(text: string): string {
-  return text.includes("\u0000") ? text.replaceAll("\u0000", "\u2400") : text;
-}
 
 export async function quarantineRows(trx: Transaction<Database>, rows: QuarantinedRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {

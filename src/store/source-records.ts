@@ -1,11 +1,13 @@
 import type { Insertable, Kysely, Transaction } from "kysely";
 import type { Issue } from "../model/issue.js";
 import type { SourceMapping } from "../model/mapping.js";
+import { matchViewJson } from "../model/match-record.js";
 import type { RecordAttributes, SourceRecord } from "../model/source-record.js";
 import type { StandardizedRecord } from "../model/standardized.js";
-import { matchViewJson, upsertMatchViews } from "./match-views.js";
+import { upsertMatchViews } from "./match-views.js";
 import type { Store } from "./open-store.js";
 import { type Database, fromJson, fromTime } from "./schema.js";
+import { storableJson } from "./storable-text.js";
 
 /**
  * Source records are facts: a row is never updated. A record whose content changed since the last
@@ -91,19 +93,6 @@ async function currentHeads(
     for (const r of rows) heads.set(r.source_record_id, { version: r.version, hash: r.content_hash });
   }
   return heads;
-}
-
-const loneSurrogate =
-  /\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/gi;
-
-/**
- * JSON that PostgreSQL's jsonb accepts, the same on both engines: a NUL becomes ␀ (U+2400) and half of a
- * surrogate pair (a cut emoji, as broken exports have) becomes U+FFFD.
- */
-export function storableJson(json: string): string {
-  let out = json.includes("\\u0000") ? json.replaceAll("\\u0000", "\\u2400") : json;
-  if (out.includes("\\ud")) out = out.replace(loneSurrogate, "\\ufffd");
-  return out;
 }
 
 /** Writes one batch of records of one source in one transaction, versioning what changed. */
