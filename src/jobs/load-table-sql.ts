@@ -40,20 +40,21 @@ export const latestVersionsSql = `select source, source_record_id, max(version) 
 
 const patterns = new Map<string, RegExp>();
 
+/** A record's truth label; a record without one is an entity of its own, named by its key. */
 export function labelOf(
   truth: NonNullable<LoadSetup["truth"]>,
-  id: number,
+  key: string,
   sourceRecordId: string,
   attributes: string | undefined,
 ): string {
   if ("field" in truth) {
     const extra = (JSON.parse(attributes ?? "{}") as { extra?: Record<string, unknown> }).extra ?? {};
-    return String(extra[truth.field] ?? `none:${id}`);
+    return String(extra[truth.field] ?? `none:${key}`);
   }
   let pattern = patterns.get(truth.idPattern);
   if (!pattern) {
     pattern = new RegExp(truth.idPattern);
     patterns.set(truth.idPattern, pattern);
   }
-  return pattern.exec(sourceRecordId)?.[1] ?? `none:${id}`;
+  return pattern.exec(sourceRecordId)?.[1] ?? `none:${key}`;
 }

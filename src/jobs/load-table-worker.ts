@@ -29,15 +29,12 @@ function load(chunk: LoadChunk): void {
   };
   for (const row of statement.iterate(chunk.fromId, chunk.toId, ...(setup.sources ?? []))) {
     if (views) {
-      const [id, source, sourceRecordId, view] = row as [number, string, string, string];
-      records.push({
-        key: `${source}/${sourceRecordId}`,
-        source,
-        standardized: JSON.parse(view) as MatchRecord,
-      });
-      if (setup.truth) labels.push(labelOf(setup.truth, id, sourceRecordId, undefined));
+      const [, source, sourceRecordId, view] = row as [number, string, string, string];
+      const key = `${source}/${sourceRecordId}`;
+      records.push({ key, source, standardized: JSON.parse(view) as MatchRecord });
+      if (setup.truth) labels.push(labelOf(setup.truth, key, sourceRecordId, undefined));
     } else {
-      const [id, source, sourceRecordId, version, standardized, attributes] = row as [
+      const [, source, sourceRecordId, version, standardized, attributes] = row as [
         number,
         string,
         string,
@@ -50,7 +47,7 @@ function load(chunk: LoadChunk): void {
       const latest = superseded.get(key);
       if (latest !== undefined && version < latest) continue;
       records.push({ key, source, standardized: JSON.parse(standardized) as StandardizedRecord });
-      if (setup.truth) labels.push(labelOf(setup.truth, id, sourceRecordId, attributes));
+      if (setup.truth) labels.push(labelOf(setup.truth, key, sourceRecordId, attributes));
     }
     if (records.length === setup.batchSize) flush();
   }

@@ -9,7 +9,6 @@ import {
 } from "../resolve/evaluate.js";
 import { type Explanation, explainPair, type MatchModel } from "../resolve/model.js";
 import {
-  featuresOf,
   type ResolveProgress,
   type ResolveResult,
   resolveTableInThreads,
@@ -130,7 +129,7 @@ export async function explainStoredPair(
   const model = JSON.parse(readFileSync(options.modelPath, "utf8")) as MatchModel;
   const settings = resolveSettings.parse(loadSettings(options.settingsPath));
   const { table } = await loadRecordTable(store, {
-    features: featuresOf({ ...settings, comparisons: model.specs }),
+    features: runFeatures(settings, model),
     ...(options.sources ? { sources: options.sources } : {}),
   });
   const index = keys.map((k) => {

@@ -69,11 +69,6 @@ export class Dictionary {
     return c;
   }
 
-  /** The value's code when it is known, without counting it. */
-  peek(value: string): number | undefined {
-    return this.index.get(value);
-  }
-
   frequencies(): Float64Array {
     const total = this.counts.reduce((a, b) => a + b, 0);
     return Float64Array.from(this.counts, (c) => (total === 0 ? 0 : c / total));
