@@ -5,13 +5,17 @@ import { isSourceError } from "../sources/errors.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerExport } from "./commands/export.js";
 import { registerGenerate } from "./commands/generate.js";
+import { registerHouseholds } from "./commands/households.js";
 import { registerImport } from "./commands/import.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerMaster } from "./commands/master.js";
 import { registerMerge } from "./commands/merge.js";
+import { registerPredict } from "./commands/predict.js";
 import { registerProfiles } from "./commands/profiles.js";
+import { registerQuality } from "./commands/quality.js";
 import { registerExplain, registerModelReport, registerResolve } from "./commands/resolve.js";
 import { registerReview } from "./commands/review.js";
+import { registerServe } from "./commands/serve.js";
 import { registerSources } from "./commands/sources.js";
 import { registerSplit } from "./commands/split.js";
 
@@ -37,6 +41,10 @@ registerReview(program);
 registerMerge(program);
 registerSplit(program);
 registerExport(program);
+registerServe(program);
+registerQuality(program);
+registerHouseholds(program);
+registerPredict(program);
 
 try {
   await program.parseAsync();

@@ -13,6 +13,10 @@ import type { DialectName } from "./dialect.js";
 import { sourceRecords } from "./migrations/001-source-records.js";
 import { goldenProfiles } from "./migrations/002-golden-profiles.js";
 import { matchView } from "./migrations/003-match-view.js";
+import { qualityFindings } from "./migrations/004-quality-findings.js";
+import { scores } from "./migrations/005-scores.js";
+import { households } from "./migrations/006-households.js";
+import { realtime } from "./migrations/007-realtime.js";
 import type { Database } from "./schema.js";
 
 export interface StoreLocation {
@@ -47,6 +51,10 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "001-source-records": sourceRecords(dialect),
     "002-golden-profiles": goldenProfiles(dialect),
     "003-match-view": matchView(dialect),
+    "004-quality-findings": qualityFindings(dialect),
+    "005-scores": scores(dialect),
+    "006-households": households(dialect),
+    "007-realtime": realtime(dialect),
   };
 }
 

@@ -1,13 +1,16 @@
 import type { ColumnType, Generated } from "kysely";
+import type { HouseholdTables } from "./schema-households.js";
+import type { RealtimeTables } from "./schema-realtime.js";
+import type { ScoreTables } from "./schema-scores.js";
 
 /**
  * The tables as Kysely sees them. JSON columns are text in SQLite and jsonb in PostgreSQL: they are
  * written as JSON text and read back through `fromJson`. Times are ISO-8601 text in SQLite and
  * timestamptz in PostgreSQL, read back through `fromTime`.
  */
-type Json = ColumnType<unknown, string, string>;
-type Time = ColumnType<string | Date, string, string>;
-type Count = ColumnType<number | string | bigint, number, number>;
+export type Json = ColumnType<unknown, string, string>;
+export type Time = ColumnType<string | Date, string, string>;
+export type Count = ColumnType<number | string | bigint, number, number>;
 
 export interface SourceTable {
   name: string;
@@ -150,7 +153,20 @@ export interface MasterStateTable {
   updated_at: Time;
 }
 
-export interface Database {
+export interface QualityFindingTable {
+  id: Generated<number>;
+  kind: string;
+  subject_kind: "record" | "entity" | "event" | "identifier" | "household" | "value";
+  subject: string;
+  field: string | null;
+  message: string;
+  details: Json | null;
+  severity: "info" | "warning" | "error";
+  status: Generated<"open" | "resolved">;
+  created_at: Time;
+}
+
+export interface Database extends ScoreTables, HouseholdTables, RealtimeTables {
   source: SourceTable;
   import_run: ImportRunTable;
   source_record: SourceRecordTable;
@@ -165,6 +181,7 @@ export interface Database {
   decision_pair: DecisionPairTable;
   review_item: ReviewItemTable;
   master_state: MasterStateTable;
+  quality_finding: QualityFindingTable;
 }
 
 export function fromJson<T>(value: unknown): T {
