@@ -9,7 +9,7 @@ export interface DerivedEntity {
   profile: GoldenProfile;
   /** Equal hashes mean an unchanged profile: no `updated` change is written. */
   hash: string;
-  lookups: { kind: "email" | "phone"; value: string }[];
+  lookups: { kind: "email" | "phone" | "name"; value: string }[];
 }
 
 export function deriveEntity(members: MemberRecord[], settings: SurvivorshipSettings): DerivedEntity {

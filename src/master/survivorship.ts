@@ -1,4 +1,5 @@
 import type { StandardAddress, StandardizedRecord } from "../model/standardized.js";
+import { fold } from "../standardize/fold.js";
 import type {
   GoldenAddress,
   GoldenItem,
@@ -325,14 +326,14 @@ export function survive(
   };
 }
 
-/** The lookup keys of a profile: its emails (canonical form) and phones (E.164), for `profiles show`. */
+/** The lookup keys of a profile: its emails (canonical form), phones (E.164) and folded name, for lookups and search. */
 export function lookupKeys(
   members: MemberRecord[],
   profile: GoldenProfile,
-): { kind: "email" | "phone"; value: string }[] {
+): { kind: "email" | "phone" | "name"; value: string }[] {
   const keys = new Set<string>();
-  const out: { kind: "email" | "phone"; value: string }[] = [];
-  const add = (kind: "email" | "phone", value: string) => {
+  const out: { kind: "email" | "phone" | "name"; value: string }[] = [];
+  const add = (kind: "email" | "phone" | "name", value: string) => {
     const k = `${kind}:${value}`;
     if (keys.has(k)) return;
     keys.add(k);
@@ -343,5 +344,17 @@ export function lookupKeys(
     for (const p of r.standardized.phones) if (p.e164) add("phone", p.e164);
   }
   for (const p of profile.phones) if (p.value.startsWith("+")) add("phone", p.value);
+  // The golden name, folded, for search by name (a prefix of "given family" or of "family given").
+  const n = profile.name?.value;
+  if (n) {
+    const given = fold(n.given ?? "");
+    const family = fold(n.family ?? "");
+    const full = fold(n.full);
+    if (full) add("name", full);
+    if (given && family) {
+      add("name", `${given} ${family}`);
+      add("name", `${family} ${given}`);
+    } else if (family) add("name", family);
+  }
   return out;
 }

@@ -1,0 +1,625 @@
+import { createHash } from "node:crypto";
+import type { Transaction } from "kysely";
+import { deriveEntity } from "../master/entity-state.js";
+import {
+  blockedTest,
+  decideEvent,
+  defaultIdentityGuards,
+  eventIdentifiers,
+  type GraphFinding,
+  type IdentifierState,
+  type IdentityGuards,
+  identifierKey,
+} from "../master/identity-graph.js";
+import {
+  defaultSurvivorship,
+  type SurvivorshipSettings,
+  survivorshipSettings,
+} from "../master/survivorship-settings.js";
+import type { AcceptedEvent, EventIdentifier } from "../model/event.js";
+import { matchViewJson } from "../model/match-record.js";
+import type { RecordAttributes } from "../model/source-record.js";
+import type { RejectedEvent } from "../sources/segment.js";
+import { actorAttributes } from "../sources/segment.js";
+import { standardizeRecord } from "../standardize/record.js";
+import {
+  allocateSeqs,
+  type EntityState,
+  emptyWrites,
+  formatEntityId,
+  getProfiles,
+  type LinkEvidence,
+  recordsOf,
+  writeEntityChanges,
+} from "../store/entities.js";
+import { insertNewEvents } from "../store/events.js";
+import {
+  identifiersOfEntities,
+  insertIdentities,
+  insertIdentityLinks,
+  loadIdentities,
+  markShared,
+  touchIdentities,
+} from "../store/identities.js";
+import { startImportRun } from "../store/import-runs.js";
+import { memberRecordsByKey } from "../store/member-records.js";
+import type { Store } from "../store/open-store.js";
+import { quarantineRows } from "../store/quarantine.js";
+import { type Database, fromCount, fromJson } from "../store/schema.js";
+import { type PendingRecord, writeRecords } from "../store/source-records.js";
+import { getState } from "../store/stewardship.js";
+import type { LiveMatcher } from "./live-matcher.js";
+
+/**
+ * Applying events to the store, a batch per transaction: the events themselves (once each: a message id seen
+ * before is skipped), the identity graph (new profile, attach or merge, under the guards), each actor's record
+ * (`source/user:…` or `source/anon:…`; an identify call's traits make a new version), the golden profiles
+ * derived again, the change log, identity links for batch runs, and findings for what the guards refused.
+ * Acknowledging a request after its batch commits is what makes an acknowledged event durable.
+ */
+
+type Trx = Transaction<Database>;
+
+export interface IngestOptions {
+  guards?: IdentityGuards;
+  survivorship?: SurvivorshipSettings;
+  /** Matches identify traits against stored records with the trained model. */
+  matcher?: LiveMatcher;
+  /** Country for phone numbers written without one. */
+  defaultCountry?: string;
+  now?: () => Date;
+}
+
+export interface IngestReport {
+  received: number;
+  duplicates: number;
+  applied: number;
+  profilesCreated: number;
+  profilesMerged: number;
+  profilesUpdated: number;
+  refusedMerges: number;
+  modelMerges: number;
+  reviewItems: number;
+  quarantined: number;
+}
+
+export function emptyIngestReport(): IngestReport {
+  return {
+    received: 0,
+    duplicates: 0,
+    applied: 0,
+    profilesCreated: 0,
+    profilesMerged: 0,
+    profilesUpdated: 0,
+    refusedMerges: 0,
+    modelMerges: 0,
+    reviewItems: 0,
+    quarantined: 0,
+  };
+}
+
+export function addReports(into: IngestReport, r: IngestReport): void {
+  for (const k of Object.keys(into) as (keyof IngestReport)[]) into[k] += r[k];
+}
+
+interface Item {
+  event: AcceptedEvent;
+  ids: EventIdentifier[];
+  /** The actor's record key, or null when the event carries no usable identifier. */
+  actor: string | null;
+  anchor: EventIdentifier | null;
+}
+
+/** A profile made in this batch, before its id is allocated. */
+const pending = (n: number) => `+${n}`;
+const isPending = (id: string) => id.startsWith("+");
+
+export class LiveIngest {
+  readonly guards: IdentityGuards;
+  private readonly isBlocked: (v: string) => boolean;
+  private survivorship: SurvivorshipSettings | undefined;
+  private readonly runs = new Map<string, string>();
+  private readonly now: () => Date;
+
+  constructor(
+    readonly store: Store,
+    private readonly options: IngestOptions = {},
+  ) {
+    this.guards = options.guards ?? defaultIdentityGuards;
+    this.isBlocked = blockedTest(this.guards);
+    this.survivorship = options.survivorship;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The live import run of a source: its records' versions point at it. Made once per process and source. */
+  private async runOf(source: string): Promise<string> {
+    let id = this.runs.get(source);
+    if (id) return id;
+    const at = this.now().toISOString();
+    id = `live-${source}-${at}`;
+    await this.store.db
+      .insertInto("source")
+      .values({
+        name: source,
+        format: "segment",
+        trust: 0.6,
+        default_country: this.options.defaultCountry ?? null,
+        mapping: JSON.stringify({ source, format: "segment", trust: 0.6, fields: {} }),
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .execute();
+    await startImportRun(this.store, { id, source, path: "live events", format: "segment", startedAt: at });
+    this.runs.set(source, id);
+    return id;
+  }
+
+  private async survivorshipSettings(): Promise<SurvivorshipSettings> {
+    if (!this.survivorship) {
+      const stored = await getState<unknown>(this.store.db, "survivorship");
+      this.survivorship = stored ? survivorshipSettings.parse(stored) : defaultSurvivorship;
+    }
+    return this.survivorship;
+  }
+
+  /** Keeps events that could not be read, with why, under the source's live run. */
+  async quarantine(source: string, rejected: RejectedEvent[]): Promise<void> {
+    if (rejected.length === 0) return;
+    const run = await this.runOf(source);
+    const at = this.now().toISOString();
+    await this.store.db.transaction().execute((trx) =>
+      quarantineRows(
+        trx,
+        rejected.map((r) => ({
+          importRunId: run,
+          source,
+          rowNumber: r.index,
+          code: "invalid-event",
+          field: r.field,
+          reason: r.message,
+          raw: r.raw,
+          createdAt: at,
+        })),
+      ),
+    );
+  }
+
+  private item(event: AcceptedEvent): Item {
+    const { identifiers } = eventIdentifiers(event.body, this.isBlocked, this.options.defaultCountry);
+    const user =
+      event.userId !== null
+        ? identifiers.find((i) => i.kind === "user_id" && i.value === event.userId)
+        : undefined;
+    const anon =
+      event.anonymousId !== null
+        ? identifiers.find((i) => i.kind === "anonymous_id" && i.value === event.anonymousId)
+        : undefined;
+    const anchor = user ?? anon ?? null;
+    const actor = anchor ? `${event.source}/${anchor === user ? "user" : "anon"}:${anchor.value}` : null;
+    return { event, ids: identifiers, actor, anchor };
+  }
+
+  /** Applies a batch of accepted events in one transaction. */
+  async apply(events: AcceptedEvent[]): Promise<IngestReport> {
+    const report = emptyIngestReport();
+    report.received = events.length;
+    if (events.length === 0) return report;
+    const sources = [...new Set(events.map((e) => e.source))];
+    const runOf = new Map<string, string>();
+    for (const s of sources) runOf.set(s, await this.runOf(s));
+    const survivorship = await this.survivorshipSettings();
+    const items = events.map((e) => this.item(e));
+    const keyOf = new Map(
+      items.map((i) => [i.event, i.actor ?? `${i.event.source}/event:${i.event.messageId}`]),
+    );
+    await this.store.db.transaction().execute(async (trx) => {
+      const fresh = new Set(await insertNewEvents(trx, events, (e) => keyOf.get(e) as string));
+      const todo = items.filter((i) => fresh.has(i.event));
+      report.duplicates = events.length - todo.length;
+      report.applied = todo.length;
+      if (todo.length > 0) await this.applyGraph(trx, todo, survivorship, runOf, report);
+    });
+    return report;
+  }
+
+  private async applyGraph(
+    trx: Trx,
+    items: Item[],
+    survivorship: SurvivorshipSettings,
+    runOf: Map<string, string>,
+    report: IngestReport,
+  ): Promise<void> {
+    const at = this.now().toISOString();
+    const guards = this.guards;
+    const allIds = items.flatMap((i) => i.ids);
+    const known = await loadIdentities(trx, allIds);
+    const actorKeys = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
+    const entityOfRecord = new Map<string, string>();
+    for (let i = 0; i < actorKeys.length; i += 500) {
+      const rows = await trx
+        .selectFrom("entity_link")
+        .select(["record_key", "entity_id"])
+        .where("record_key", "in", actorKeys.slice(i, i + 500))
+        .execute();
+      for (const r of rows) entityOfRecord.set(r.record_key, r.entity_id);
+    }
+    for (const k of known.values()) if (k.entityId) entityOfRecord.set(k.recordKey, k.entityId);
+    const existing = [...new Set(entityOfRecord.values())];
+    const held = await identifiersOfEntities(trx, existing);
+    const seqOf = new Map<string, number>();
+    for (let i = 0; i < existing.length; i += 500) {
+      const rows = await trx
+        .selectFrom("entity")
+        .select(["id", "seq"])
+        .where("id", "in", existing.slice(i, i + 500))
+        .execute();
+      for (const r of rows) seqOf.set(r.id, fromCount(r.seq));
+    }
+
+    // Merges within the batch: each profile points at the one it merged into; the oldest id survives.
+    const parent = new Map<string, string>();
+    const find = (e: string): string => {
+      let x = e;
+      for (let p = parent.get(x); p !== undefined; p = parent.get(x)) x = p;
+      return x;
+    };
+    const older = (a: string, b: string) => {
+      const sa = isPending(a) ? Number.POSITIVE_INFINITY : (seqOf.get(a) ?? Number.POSITIVE_INFINITY);
+      const sb = isPending(b) ? Number.POSITIVE_INFINITY : (seqOf.get(b) ?? Number.POSITIVE_INFINITY);
+      if (sa !== sb) return sa < sb;
+      return isPending(a) && isPending(b) ? Number(a.slice(1)) < Number(b.slice(1)) : a < b;
+    };
+    let newCount = 0;
+    const newRecords = new Set<string>();
+    const recordEntity = (key: string) => {
+      const e = entityOfRecord.get(key);
+      return e === undefined ? undefined : find(e);
+    };
+    const state = (i: EventIdentifier): IdentifierState | undefined => {
+      const k = known.get(identifierKey(i));
+      if (!k) return undefined;
+      return { entityId: recordEntity(k.recordKey) ?? null, generic: k.generic, shared: k.shared };
+    };
+    const heldBy = (e: string) => held.get(e) ?? [];
+    const mergedPairs: { survivor: string; absorbed: string }[] = [];
+    const links: { left: string; right: string; kind: string; value: string; at: string }[] = [];
+    const newIdentities: { kind: string; value: string; recordKey: string; at: string }[] = [];
+    const shared: EventIdentifier[] = [];
+    const findings: { finding: GraphFinding; event: AcceptedEvent }[] = [];
+    const touchedRecords = new Map<string, AcceptedEvent[]>();
+
+    for (const item of items) {
+      const { event, actor } = item;
+      if (!actor || !item.anchor) {
+        findings.push({
+          event,
+          finding: {
+            kind: "refused-merge",
+            message: `event ${event.messageId} carries no usable identifier (its ids are blocked values); it joins no profile`,
+            entities: [],
+            identifiers: [],
+          },
+        });
+        continue;
+      }
+      // The actor's own identifier goes first: an event belongs to the profile its actor's record is in.
+      const anchor = item.anchor;
+      const ids = [anchor, ...item.ids.filter((i) => i !== anchor)];
+      const d = decideEvent(ids, state, heldBy, { ...guards, priority: [anchor.kind, ...guards.priority] });
+      for (const f of d.findings) findings.push({ event, finding: f });
+      if (d.findings.some((f) => f.kind === "refused-merge")) report.refusedMerges++;
+      shared.push(...d.shared);
+      let target = d.target;
+      if (target === null) {
+        target = pending(++newCount);
+        held.set(target, []);
+      }
+      for (const m of d.merge) {
+        const a = find(target);
+        const b = find(m);
+        if (a === b) continue;
+        const [survivor, absorbed] = older(a, b) ? [a, b] : [b, a];
+        parent.set(absorbed, survivor);
+        held.set(survivor, [...heldBy(survivor), ...heldBy(absorbed)]);
+        mergedPairs.push({ survivor, absorbed });
+        // The records joined by the identifiers this event shares with the absorbed profile must stay together.
+        for (const i of ids) {
+          const k = known.get(identifierKey(i));
+          if (k && k.recordKey !== actor && recordEntity(k.recordKey) === survivor)
+            links.push({ left: actor, right: k.recordKey, kind: i.kind, value: i.value, at });
+        }
+      }
+      target = find(target);
+      if (!entityOfRecord.has(actor)) {
+        entityOfRecord.set(actor, target);
+        newRecords.add(actor);
+        for (const i of ids) {
+          const k = known.get(identifierKey(i));
+          if (k && k.recordKey !== actor && recordEntity(k.recordKey) === target)
+            links.push({ left: actor, right: k.recordKey, kind: i.kind, value: i.value, at });
+        }
+      }
+      const list = held.get(target) ?? [];
+      for (const i of d.add) {
+        list.push(i);
+        known.set(identifierKey(i), { recordKey: actor, entityId: null, generic: false, shared: 0 });
+        newIdentities.push({ kind: i.kind, value: i.value, recordKey: actor, at });
+      }
+      held.set(target, list);
+      if (newRecords.has(actor) || event.type === "identify") {
+        const evs = touchedRecords.get(actor);
+        if (evs) evs.push(event);
+        else touchedRecords.set(actor, [event]);
+      }
+    }
+
+    // Ids for the new profiles that survived the batch's merges.
+    const survivingNew = [...new Set([...entityOfRecord.values()].map(find))].filter(isPending);
+    const seqs = await allocateSeqs(trx, survivingNew.length);
+    const finalId = new Map<string, string>();
+    for (const [i, p] of survivingNew.entries()) finalId.set(p, formatEntityId(seqs[i] as number));
+    const idOf = (e: string) => {
+      const f = find(e);
+      return finalId.get(f) ?? f;
+    };
+
+    // Actor records: new ones, and new versions from identify calls.
+    const previous = await latestAttributes(
+      trx,
+      [...touchedRecords.keys()].filter((k) => !newRecords.has(k)),
+    );
+    const bySource = new Map<string, PendingRecord[]>();
+    for (const [key, evs] of touchedRecords) {
+      let attrs = previous.get(key) ?? null;
+      for (const e of evs) attrs = actorAttributes(attrs, e);
+      const last = evs[evs.length - 1] as AcceptedEvent;
+      const source = key.slice(0, key.indexOf("/"));
+      const { standardized, issues } = standardizeRecord(attrs as RecordAttributes, {
+        ...(this.options.defaultCountry ? { defaultCountry: this.options.defaultCountry } : {}),
+      });
+      const attributesJson = JSON.stringify(attrs);
+      const list = bySource.get(source) ?? [];
+      list.push({
+        source,
+        sourceRecordId: key.slice(source.length + 1),
+        observedAt: last.timestamp,
+        rowNumber: 0,
+        contentHash: createHash("sha1").update(attributesJson).digest("base64url"),
+        attributesJson,
+        standardizedJson: JSON.stringify(standardized),
+        matchViewJson: matchViewJson(standardized),
+        issuesJson: JSON.stringify(issues),
+      });
+      bySource.set(source, list);
+    }
+    const changedRecords = new Set<string>();
+    for (const [source, list] of bySource) {
+      const heads = await writeRecords(trx, runOf.get(source) as string, at, list);
+      if (heads.newRecords + heads.newVersions > 0)
+        for (const p of list) changedRecords.add(`${source}/${p.sourceRecordId}`);
+    }
+
+    // Live model matching of identify traits: merges and review items from the trained model.
+    if (this.options.matcher) {
+      const outcome = await this.options.matcher.matchLive(trx, [...changedRecords], {
+        entityOf: (k) => recordEntity(k),
+        at,
+      });
+      report.reviewItems += outcome.reviewItems;
+      const others = [...new Set(outcome.merges.map((m) => m.from))].filter((e) => !held.has(e));
+      for (const [e, list] of await identifiersOfEntities(trx, others)) held.set(e, list);
+      for (let i = 0; i < others.length; i += 500) {
+        const rows = await trx
+          .selectFrom("entity")
+          .select(["id", "seq"])
+          .where("id", "in", others.slice(i, i + 500))
+          .execute();
+        for (const r of rows) seqOf.set(r.id, fromCount(r.seq));
+      }
+      for (const m of outcome.merges) {
+        const a = find(m.into);
+        const b = find(m.from);
+        if (a === b) continue;
+        // The model never merges two different user ids (or any unique kind): that is a finding instead.
+        const clash = guards.unique.find((kind) => {
+          const x = new Set(
+            heldBy(a)
+              .filter((i) => i.kind === kind)
+              .map((i) => i.value),
+          );
+          return heldBy(b).some((i) => i.kind === kind && x.size > 0 && !x.has(i.value));
+        });
+        if (clash) {
+          report.refusedMerges++;
+          findings.push({
+            event: items[0]?.event as AcceptedEvent,
+            finding: {
+              kind: "refused-merge",
+              message: `${a} and ${b} match with probability ${m.probability.toFixed(3)} (${m.pair.join(" ~ ")}) but hold two different ${clash}s: not merged`,
+              entities: [a, b],
+              identifiers: [],
+            },
+          });
+          continue;
+        }
+        held.set(a, [...heldBy(a), ...heldBy(b)]);
+        const [survivor, absorbed] = older(a, b) ? [a, b] : [b, a];
+        parent.set(absorbed, survivor);
+        held.set(survivor, heldBy(a));
+        mergedPairs.push({ survivor, absorbed });
+        links.push({ left: m.pair[0], right: m.pair[1], kind: "model", value: m.probability.toFixed(4), at });
+        report.modelMerges++;
+      }
+    }
+
+    // Entities written: created, merged, updated; profiles derived again from their records.
+    const w = emptyWrites(at);
+    const absorbedBy = new Map<string, string>();
+    for (const { absorbed } of mergedPairs) absorbedBy.set(absorbed, find(absorbed));
+    const existingTouched = new Set<string>();
+    for (const key of touchedRecords.keys()) {
+      const e = find(entityOfRecord.get(key) as string);
+      if (!isPending(e)) existingTouched.add(e);
+    }
+    for (const [absorbed, survivor] of absorbedBy) {
+      if (!isPending(absorbed)) existingTouched.add(absorbed);
+      if (!isPending(survivor)) existingTouched.add(survivor);
+    }
+    const ids = [...existingTouched];
+    const prevRecords = await recordsOf(trx, ids);
+    const prevProfiles = await getProfiles(trx, ids);
+    const stateOf = (id: string): EntityState => ({
+      records: prevRecords.get(id) ?? [],
+      golden: prevProfiles.get(id) ?? null,
+    });
+    // Every record of each final profile: the ones it had, those of profiles merged into it, the new ones.
+    const membersOf = new Map<string, Set<string>>();
+    const addMember = (e: string, key: string) => {
+      const f = find(e);
+      let s = membersOf.get(f);
+      if (!s) {
+        s = new Set();
+        membersOf.set(f, s);
+      }
+      s.add(key);
+    };
+    for (const id of ids) for (const key of prevRecords.get(id) ?? []) addMember(id, key);
+    for (const key of newRecords) addMember(entityOfRecord.get(key) as string, key);
+    const finals = [...membersOf.keys()];
+    const members = await memberRecordsByKey(
+      trx,
+      finals.flatMap((f) => [...(membersOf.get(f) ?? [])]),
+    );
+    const memberOf = new Map(members.map((m) => [m.key, m]));
+    const cause = "live events";
+    for (const f of finals) {
+      const keys = [...(membersOf.get(f) ?? [])];
+      const derived = deriveEntity(
+        keys.map((k) => memberOf.get(k) as (typeof members)[number]),
+        survivorship,
+      );
+      const id = idOf(f);
+      const after: EntityState = { records: derived.records, golden: derived.profile };
+      const absorbed = [...absorbedBy].filter(([, s]) => s === f).map(([a]) => a);
+      if (isPending(f)) {
+        w.created.push({ id, seq: Number(id.slice(2)), records: derived.records.length });
+        w.changes.push({ entityId: id, kind: "created", before: null, after, cause });
+        report.profilesCreated++;
+      } else if (absorbed.length > 0) {
+        w.active.push({ id, records: derived.records.length });
+        w.changes.push({
+          entityId: id,
+          kind: "merged",
+          before: stateOf(id),
+          after: { ...after, entities: absorbed.map(idOf) },
+          cause,
+        });
+      } else {
+        const before = stateOf(id);
+        if (
+          before.golden &&
+          JSON.stringify(before.golden) === JSON.stringify(derived.profile) &&
+          before.records.length === derived.records.length
+        )
+          continue;
+        w.active.push({ id, records: derived.records.length });
+        w.changes.push({ entityId: id, kind: "updated", before, after, cause });
+        report.profilesUpdated++;
+      }
+      w.profiles.push({
+        entityId: id,
+        profile: derived.profile,
+        hash: derived.hash,
+        lookups: derived.lookups,
+      });
+      for (const key of keys) {
+        const was = prevRecords.get(id)?.includes(key);
+        if (was) continue;
+        const evidence: LinkEvidence = newRecords.has(key)
+          ? { kind: "rule", probability: 1, rule: "identity graph", by: "live events", at }
+          : { kind: "rule", probability: 1, rule: "identity graph merge", by: "live events", at };
+        w.links.push({ recordKey: key, entityId: id, source: key.slice(0, key.indexOf("/")), evidence });
+      }
+      for (const a of absorbed) {
+        if (isPending(a)) continue;
+        report.profilesMerged++;
+        const was = stateOf(a);
+        w.merged.push({ id: a, into: id, records: was.records });
+        w.changes.push({
+          entityId: a,
+          kind: "merged",
+          before: was,
+          after: { records: [], golden: null, entities: [id] },
+          cause,
+        });
+      }
+    }
+    await writeEntityChanges(trx, w);
+
+    await insertIdentities(trx, newIdentities);
+    const seen = allIds.filter(
+      (i) =>
+        known.has(identifierKey(i)) && !newIdentities.some((n) => n.kind === i.kind && n.value === i.value),
+    );
+    await touchIdentities(trx, seen, at);
+    await insertIdentityLinks(trx, links);
+    const becameGeneric = shared.length > 0 ? await markShared(trx, shared, guards.maxProfilesPerValue) : [];
+    const rows = findings.map(({ finding, event }) => ({
+      kind: finding.kind,
+      subject_kind: (finding.entities.length > 0 ? "entity" : "event") as "entity" | "event",
+      subject:
+        finding.entities.length > 0
+          ? idOf(finding.entities[0] as string)
+          : `${event.source}/${event.messageId}`,
+      field: finding.identifiers[0]?.kind ?? null,
+      message: finding.message.replace(/\+\d+/g, (p) => idOf(p)),
+      details: JSON.stringify({
+        event: `${event.source}/${event.messageId}`,
+        entities: finding.entities.map(idOf),
+        identifiers: finding.identifiers,
+      }),
+      severity: "warning" as const,
+      created_at: at,
+    }));
+    for (const g of becameGeneric)
+      rows.push({
+        kind: "generic-identifier",
+        subject_kind: "entity",
+        subject: `${g.kind}:${g.value}`,
+        field: g.kind,
+        message: `${g.kind} ${g.value} was seen on ${guards.maxProfilesPerValue} profiles that could not be merged: it is generic now and links nobody`,
+        details: JSON.stringify({ identifier: g }),
+        severity: "warning",
+        created_at: at,
+      });
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto("quality_finding")
+        .values(rows.slice(i, i + 500))
+        .execute();
+  }
+}
+
+/** The latest stored attributes of these records. */
+async function latestAttributes(trx: Trx, keys: string[]): Promise<Map<string, RecordAttributes>> {
+  const out = new Map<string, RecordAttributes>();
+  const bySource = new Map<string, string[]>();
+  for (const k of keys) {
+    const s = k.slice(0, k.indexOf("/"));
+    bySource.set(s, [...(bySource.get(s) ?? []), k.slice(s.length + 1)]);
+  }
+  for (const [source, ids] of bySource)
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await trx
+        .selectFrom("source_record")
+        .select(["source_record_id", "attributes"])
+        .where("source", "=", source)
+        .where("source_record_id", "in", ids.slice(i, i + 500))
+        .orderBy("version")
+        .execute();
+      for (const r of rows)
+        out.set(`${source}/${r.source_record_id}`, fromJson<RecordAttributes>(r.attributes));
+    }
+  return out;
+}

@@ -1,0 +1,159 @@
+import type {} from "@fastify/swagger";
+import type { FastifyInstance } from "fastify";
+import { createApiKey, type KeyKind, listApiKeys, revokeApiKey } from "../store/api-keys.js";
+import type { Store } from "../store/open-store.js";
+import {
+  addWebhook,
+  deactivateWebhook,
+  listDeliveries,
+  listWebhooks,
+  redeliverDead,
+} from "../store/webhooks.js";
+import { type KeyRing, requireKey } from "./auth.js";
+
+/** Configuration (admin keys): API keys and webhooks with their deliveries and dead letters. */
+export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: KeyRing }): void {
+  const { store, keys } = ctx;
+  const security: { [label: string]: string[] }[] = [{ basic: [] }, { bearer: [] }];
+  const admin = { tags: ["admin"], security };
+
+  app.get("/v1/admin/keys", { schema: { summary: "API keys", ...admin } }, async (request, reply) => {
+    if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+    return { keys: (await listApiKeys(store.db)).map((k) => ({ ...k, key: `${k.key.slice(0, 6)}…` })) };
+  });
+
+  app.post<{ Body: { kind: KeyKind; name: string; source?: string } }>(
+    "/v1/admin/keys",
+    {
+      schema: {
+        summary: "Create an API key (write keys name the source their events go to)",
+        ...admin,
+        body: {
+          type: "object",
+          required: ["kind", "name"],
+          properties: {
+            kind: { type: "string", enum: ["write", "read", "admin"] },
+            name: { type: "string", minLength: 1 },
+            source: { type: "string" },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      try {
+        return reply.code(201).send(await createApiKey(store.db, request.body));
+      } catch (e) {
+        return reply.code(400).send({ error: "bad request", message: (e as Error).message });
+      }
+    },
+  );
+
+  app.delete<{ Params: { key: string } }>(
+    "/v1/admin/keys/:key",
+    { schema: { summary: "Revoke an API key", ...admin } },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      if (!(await revokeApiKey(store.db, request.params.key)))
+        return reply.code(404).send({ error: "not found" });
+      return { revoked: true };
+    },
+  );
+
+  app.get(
+    "/v1/admin/webhooks",
+    { schema: { summary: "Webhooks on the change feed", ...admin } },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      return { webhooks: (await listWebhooks(store.db)).map((w) => ({ ...w, secret: "…" })) };
+    },
+  );
+
+  app.post<{ Body: { url: string; secret: string; kinds?: string[]; from?: number } }>(
+    "/v1/admin/webhooks",
+    {
+      schema: {
+        summary:
+          "Add a webhook: changes are POSTed signed with HMAC-SHA256 of `timestamp.body` under the secret",
+        ...admin,
+        body: {
+          type: "object",
+          required: ["url", "secret"],
+          properties: {
+            url: { type: "string" },
+            secret: { type: "string", minLength: 16 },
+            kinds: {
+              type: "array",
+              items: { type: "string", enum: ["created", "updated", "merged", "split", "deleted"] },
+            },
+            from: {
+              type: "integer",
+              minimum: 0,
+              description: "start after this change (default: the end of the feed)",
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      try {
+        const w = await addWebhook(store.db, request.body);
+        return reply.code(201).send({ ...w, secret: "…" });
+      } catch (e) {
+        return reply.code(400).send({ error: "bad request", message: (e as Error).message });
+      }
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    "/v1/admin/webhooks/:id",
+    {
+      schema: {
+        summary: "Stop a webhook",
+        ...admin,
+        params: { type: "object", properties: { id: { type: "integer" } } },
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      if (!(await deactivateWebhook(store.db, request.params.id)))
+        return reply.code(404).send({ error: "not found" });
+      return { active: false };
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { status?: "pending" | "delivered" | "dead" } }>(
+    "/v1/admin/webhooks/:id/deliveries",
+    {
+      schema: {
+        summary: "A webhook's deliveries; status=dead is the dead-letter list",
+        ...admin,
+        params: { type: "object", properties: { id: { type: "integer" } } },
+        querystring: {
+          type: "object",
+          properties: { status: { type: "string", enum: ["pending", "delivered", "dead"] } },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      return { deliveries: await listDeliveries(store.db, request.params.id, request.query.status) };
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    "/v1/admin/webhooks/:id/redeliver",
+    {
+      schema: {
+        summary: "Send a webhook's dead letters again",
+        ...admin,
+        params: { type: "object", properties: { id: { type: "integer" } } },
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      return { requeued: await redeliverDead(store.db, request.params.id, new Date().toISOString()) };
+    },
+  );
+}

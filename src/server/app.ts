@@ -1,0 +1,100 @@
+import { createGunzip, createInflate } from "node:zlib";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { EventLog } from "../bus/event-log.js";
+import type { LiveIngest } from "../jobs/ingest-events.js";
+import { segmentLimits } from "../sources/segment.js";
+import type { Store } from "../store/open-store.js";
+import { registerAdmin } from "./admin.js";
+import { KeyRing } from "./auth.js";
+import { type ProfileContext, registerProfiles } from "./profiles.js";
+import { registerTracking } from "./tracking.js";
+
+/**
+ * The HTTP server: the Segment-compatible ingest API, the profile API, the admin API and the OpenAPI
+ * document (`/openapi.json`). Bodies are read as bytes (JSON whatever the content type, as Segment accepts
+ * `text/plain` from browsers), gzip or deflate encoded or not, at most 500 KB after decoding; a body too large
+ * or not decodable is answered 400, as Segment does.
+ */
+
+export interface ServerOptions {
+  store: Store;
+  log: EventLog;
+  ingest: LiveIngest;
+  logger?: boolean;
+  extras?: ProfileContext["extras"];
+}
+
+export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: o.logger ?? false,
+    bodyLimit: segmentLimits.batchBytes,
+    ajv: { customOptions: { coerceTypes: true } },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Tessera",
+        version: "0.1.0",
+        description:
+          "Ingest: the Segment HTTP Tracking API (POST /v1/identify|track|page|screen|group|alias|batch, the short paths /v1/i|t|p|s|g|a|b) with a write key. Profiles and the change feed with a read key; configuration with an admin key.",
+      },
+      components: {
+        securitySchemes: {
+          basic: { type: "http", scheme: "basic", description: "the key as user name, empty password" },
+          bearer: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ basic: [] }, { bearer: [] }],
+    },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  app.addHook("preParsing", async (request, _reply, payload) => {
+    const encoding = (request.headers["content-encoding"] ?? "identity").toLowerCase().trim();
+    if (encoding === "identity" || encoding === "") return payload;
+    if (encoding !== "gzip" && encoding !== "deflate")
+      throw Object.assign(new Error(`content-encoding ${encoding} is not supported (gzip, deflate)`), {
+        statusCode: 400,
+      });
+    // Fastify checks the body's length against Content-Length by the bytes received, not those decoded.
+    const decoded = Object.assign(payload.pipe(encoding === "gzip" ? createGunzip() : createInflate()), {
+      receivedEncodedLength: 0,
+    });
+    payload.on("data", (chunk: Buffer) => {
+      decoded.receivedEncodedLength += chunk.length;
+    });
+    payload.on("error", (e) => decoded.destroy(e));
+    return decoded;
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as Error & { statusCode?: number; code?: string };
+    if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      return reply.code(400).send({
+        success: false,
+        error: "bad request",
+        message: `the body is larger than ${segmentLimits.batchBytes} bytes`,
+      });
+    if (e.code?.startsWith("Z_") || /incorrect header check|unexpected end of file/i.test(e.message))
+      return reply.code(400).send({
+        success: false,
+        error: "bad request",
+        message: `the body could not be decoded: ${e.message}`,
+      });
+    const status = e.statusCode ?? 500;
+    if (status >= 500) request.log.error(e);
+    return reply
+      .code(status)
+      .send({ error: status >= 500 ? "internal error" : "bad request", message: e.message });
+  });
+
+  const keys = new KeyRing(o.store);
+  registerTracking(app, { keys, log: o.log, ingest: o.ingest });
+  registerProfiles(app, { store: o.store, keys, ...(o.extras ? { extras: o.extras } : {}) });
+  registerAdmin(app, { store: o.store, keys });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/health", { schema: { hide: true } }, async () => ({ ok: true, pending: o.log.pending() }));
+  return app;
+}

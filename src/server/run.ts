@@ -1,0 +1,81 @@
+import type { FastifyInstance } from "fastify";
+import type { EventLog } from "../bus/event-log.js";
+import { InProcessEventLog } from "../bus/in-process.js";
+import { NatsEventLog, ResolverWorker } from "../bus/nats.js";
+import { type IngestOptions, type IngestReport, LiveIngest } from "../jobs/ingest-events.js";
+import { WebhookDispatcher } from "../jobs/webhooks.js";
+import type { Store } from "../store/open-store.js";
+import { buildServer, type ServerOptions } from "./app.js";
+
+/**
+ * A running Tessera server: HTTP, the event log (in-process group commits, or NATS JetStream with a resolver
+ * worker in this process unless told otherwise), and the webhook dispatcher.
+ */
+
+export interface RunOptions extends IngestOptions {
+  port?: number;
+  host?: string;
+  /** NATS server URL: events go through JetStream. */
+  natsUrl?: string;
+  /** With NATS: also run a resolver worker here (default true). */
+  resolver?: boolean;
+  /** Stream name with NATS (tests use their own). */
+  stream?: string;
+  webhooks?: boolean;
+  logger?: boolean;
+  extras?: ServerOptions["extras"];
+  onBatch?: (report: IngestReport, seconds: number) => void;
+  onError?: (error: unknown) => void;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  ingest: LiveIngest;
+  close(): Promise<void>;
+}
+
+export async function runServer(store: Store, o: RunOptions = {}): Promise<RunningServer> {
+  const ingest = new LiveIngest(store, o);
+  let log: EventLog;
+  let worker: ResolverWorker | null = null;
+  if (o.natsUrl) {
+    log = await NatsEventLog.open({ url: o.natsUrl, ...(o.stream ? { stream: o.stream } : {}) });
+    if (o.resolver !== false)
+      worker = await ResolverWorker.start(
+        {
+          url: o.natsUrl,
+          ...(o.stream ? { stream: o.stream } : {}),
+          ...(o.onError ? { onError: o.onError } : {}),
+        },
+        (events) => ingest.apply(events),
+      );
+  } else {
+    log = new InProcessEventLog((events) => ingest.apply(events), {
+      ...(o.onBatch ? { onBatch: o.onBatch } : {}),
+      ...(o.onError ? { onError: o.onError } : {}),
+    });
+  }
+  const dispatcher =
+    o.webhooks === false ? null : new WebhookDispatcher(store, o.onError ? { onError: o.onError } : {});
+  dispatcher?.start();
+  const app = await buildServer({
+    store,
+    log,
+    ingest,
+    ...(o.logger ? { logger: true } : {}),
+    ...(o.extras ? { extras: o.extras } : {}),
+  });
+  const address = await app.listen({ port: o.port ?? 8080, host: o.host ?? "127.0.0.1" });
+  return {
+    app,
+    url: address,
+    ingest,
+    async close() {
+      await app.close();
+      await log.close();
+      await worker?.stop();
+      await dispatcher?.stop();
+    },
+  };
+}

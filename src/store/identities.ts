@@ -1,0 +1,158 @@
+import type { Kysely, Transaction } from "kysely";
+import type { IdentifierState } from "../master/identity-graph.js";
+import type { EventIdentifier } from "../model/event.js";
+import type { Database } from "./schema.js";
+
+/**
+ * The live identity graph: each identifier points at the actor record that brought it, and that record's
+ * entity link says which profile holds it — so merges, splits and batch runs never leave the graph stale.
+ */
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const chunk = 500;
+
+export interface KnownIdentifier extends IdentifierState {
+  recordKey: string;
+}
+
+function byKind(ids: EventIdentifier[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const i of ids) {
+    const list = out.get(i.kind);
+    if (list) list.push(i.value);
+    else out.set(i.kind, [i.value]);
+  }
+  return out;
+}
+
+/** What the graph knows of these identifiers, keyed `kind:value`. */
+export async function loadIdentities(db: Db, ids: EventIdentifier[]): Promise<Map<string, KnownIdentifier>> {
+  const out = new Map<string, KnownIdentifier>();
+  for (const [kind, values] of byKind(ids)) {
+    const unique = [...new Set(values)];
+    for (let i = 0; i < unique.length; i += chunk) {
+      const rows = await db
+        .selectFrom("identity as i")
+        .leftJoin("entity_link as l", "l.record_key", "i.record_key")
+        .select(["i.kind", "i.value", "i.record_key", "i.generic", "i.shared", "l.entity_id"])
+        .where("i.kind", "=", kind)
+        .where("i.value", "in", unique.slice(i, i + chunk))
+        .execute();
+      for (const r of rows)
+        out.set(`${r.kind}:${r.value}`, {
+          recordKey: r.record_key,
+          entityId: r.entity_id ?? null,
+          generic: Number(r.generic) === 1,
+          shared: Number(r.shared),
+        });
+    }
+  }
+  return out;
+}
+
+/** Every identifier each of these profiles holds. */
+export async function identifiersOfEntities(
+  db: Db,
+  entityIds: string[],
+): Promise<Map<string, EventIdentifier[]>> {
+  const out = new Map<string, EventIdentifier[]>(entityIds.map((e) => [e, []]));
+  const unique = [...new Set(entityIds)];
+  for (let i = 0; i < unique.length; i += chunk) {
+    const rows = await db
+      .selectFrom("identity as i")
+      .innerJoin("entity_link as l", "l.record_key", "i.record_key")
+      .select(["i.kind", "i.value", "l.entity_id"])
+      .where("l.entity_id", "in", unique.slice(i, i + chunk))
+      .execute();
+    for (const r of rows) out.get(r.entity_id)?.push({ kind: r.kind, value: r.value });
+  }
+  return out;
+}
+
+export async function insertIdentities(
+  trx: Db,
+  rows: { kind: string; value: string; recordKey: string; at: string }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunk) {
+    await trx
+      .insertInto("identity")
+      .values(
+        rows.slice(i, i + chunk).map((r) => ({
+          kind: r.kind,
+          value: r.value,
+          record_key: r.recordKey,
+          first_seen: r.at,
+          last_seen: r.at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(["kind", "value"]).doNothing())
+      .execute();
+  }
+}
+
+/** Notes when identifiers were last seen. */
+export async function touchIdentities(trx: Db, ids: EventIdentifier[], at: string): Promise<void> {
+  for (const [kind, values] of byKind(ids)) {
+    const unique = [...new Set(values)];
+    for (let i = 0; i < unique.length; i += chunk)
+      await trx
+        .updateTable("identity")
+        .set({ last_seen: at })
+        .where("kind", "=", kind)
+        .where("value", "in", unique.slice(i, i + chunk))
+        .execute();
+  }
+}
+
+/**
+ * Counts one more profile that could not be merged with these identifiers' holders; at `maxProfiles` the
+ * value becomes generic and links nobody from then on. Returns the identifiers that just became generic.
+ */
+export async function markShared(
+  trx: Db,
+  ids: EventIdentifier[],
+  maxProfiles: number,
+): Promise<EventIdentifier[]> {
+  const known = await loadIdentities(trx, ids);
+  const generic: EventIdentifier[] = [];
+  for (const i of ids) {
+    const k = known.get(`${i.kind}:${i.value}`);
+    if (!k || k.generic) continue;
+    const shared = k.shared + 1;
+    const becomes = shared + 1 >= maxProfiles;
+    if (becomes) generic.push(i);
+    await trx
+      .updateTable("identity")
+      .set({ shared, generic: becomes ? 1 : 0 })
+      .where("kind", "=", i.kind)
+      .where("value", "=", i.value)
+      .execute();
+  }
+  return generic;
+}
+
+/** Identity links (two records joined by an identifier they share): batch runs honour them as must-links. */
+export async function insertIdentityLinks(
+  trx: Db,
+  links: { left: string; right: string; kind: string; value: string; at: string }[],
+): Promise<void> {
+  for (let i = 0; i < links.length; i += chunk)
+    await trx
+      .insertInto("identity_link")
+      .values(
+        links.slice(i, i + chunk).map((l) => ({
+          left_key: l.left,
+          right_key: l.right,
+          kind: l.kind,
+          value: l.value,
+          at: l.at,
+        })),
+      )
+      .execute();
+}
+
+export async function loadIdentityLinks(db: Db): Promise<[string, string][]> {
+  const rows = await db.selectFrom("identity_link").select(["left_key", "right_key"]).execute();
+  return rows.map((r) => [r.left_key, r.right_key]);
+}
