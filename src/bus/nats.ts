@@ -141,7 +141,7 @@ export class ResolverWorker {
     const max = this.options.batch ?? 2000;
     while (!this.stopped) {
       try {
-        const messages = await this.consumer.fetch({ max_messages: max, expires: 500 });
+        const messages = await this.consumer.fetch({ max_messages: max, expires: 1000 });
         const batch = [];
         for await (const m of messages) batch.push(m);
         if (batch.length === 0) continue;

@@ -27,6 +27,7 @@ describe.each(await testEngines())("the ingest and profile API on $name", (engin
 
   const get = async (path: string, key = read) => {
     const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    // biome-ignore lint/suspicious/noExplicitAny: the answers' shapes are what the assertions check
     return { status: r.status, body: (await r.json()) as Record<string, any> };
   };
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
