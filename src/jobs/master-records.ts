@@ -28,6 +28,7 @@ import {
   recordsOf,
   writeEntityChanges,
 } from "../store/entities.js";
+import { loadIdentityLinks } from "../store/identities.js";
 import { latestMemberRecords } from "../store/member-records.js";
 import type { Store } from "../store/open-store.js";
 import { loadDecisionPairs, type NewReviewItem, putState, replaceReviewQueue } from "../store/stewardship.js";
@@ -95,7 +96,13 @@ export async function masterRecords(store: Store, options: MasterOptions = {}): 
   if (records.length === 0) throw new Error("the store holds no records to master: import a source first");
   lap("load");
 
-  const constraints = effectiveConstraints(await loadDecisionPairs(store.db));
+  // The live identity graph's links come first, so that a steward's later "not a match" on a pair wins.
+  const graphLinks = (await loadIdentityLinks(store.db)).map(([left, right]) => ({
+    kind: "match" as const,
+    left,
+    right,
+  }));
+  const constraints = effectiveConstraints([...graphLinks, ...(await loadDecisionPairs(store.db))]);
   const model = options.modelPath
     ? (JSON.parse(readFileSync(options.modelPath, "utf8")) as MatchModel)
     : undefined;
