@@ -128,3 +128,33 @@ export async function entityTruth(
   }
   return out;
 }
+
+/**
+ * Each real person's main profile: the entity holding most of their records (ties: the smaller id). Lets a
+ * benchmark score households per person, apart from how well people were resolved into profiles.
+ */
+export async function mainProfiles(
+  store: Store,
+  truth: Map<string, TruthRow>,
+): Promise<Map<string, { entity: string; household: string }>> {
+  const links = await loadLinks(store.db);
+  const counts = new Map<string, Map<string, number>>();
+  const householdOf = new Map<string, string>();
+  for (const [key, entity] of links) {
+    const t = truth.get(key);
+    if (!t || t.fake || !t.household) continue;
+    householdOf.set(t.person, t.household);
+    let c = counts.get(t.person);
+    if (!c) {
+      c = new Map();
+      counts.set(t.person, c);
+    }
+    c.set(entity, (c.get(entity) ?? 0) + 1);
+  }
+  const out = new Map<string, { entity: string; household: string }>();
+  for (const [person, c] of counts) {
+    const [entity] = [...c].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] as [string, number];
+    out.set(person, { entity, household: householdOf.get(person) as string });
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+/**
+ * Benchmark: households on generated data. Generates N people living in households (truth.csv has the
+ * household of every record), imports, masters, runs the quality job (generic values and likely fakes are left
+ * out of householding) and builds households; then scores pairwise co-household precision and recall over the
+ * real people, each placed where their main profile (the one holding most of their records) was placed — over all
+ * of them (a person whose profile has no household counts as living alone) and over those placed in one.
+ *
+ *   npx tsx bench/households.ts --people 20000 [--seed 11] [--dir /tmp/tessera-quality] [--fresh] [--json]
+ */
+import { cpus, totalmem } from "node:os";
+import { Command } from "commander";
+import { buildHouseholds } from "../src/jobs/households.js";
+import { runQuality } from "../src/jobs/quality.js";
+import { pairwiseHouseholds } from "./households-eval.js";
+import { generatedStore, mainProfiles, readTruth } from "./quality-data.js";
+
+const opts = new Command()
+  .option("--people <n>", "people to generate", "20000")
+  .option("--seed <n>", "seed", "11")
+  .option("--dir <dir>", "working folder", "/tmp/tessera-quality")
+  .option("--fresh", "generate, import and master again even when a store of this size and seed exists")
+  .option("--json", "print one JSON object")
+  .parse()
+  .opts<{ people: string; seed: string; dir: string; fresh?: boolean; json?: boolean }>();
+
+const log = (line: string) => {
+  if (!opts.json) console.error(line);
+};
+const data = await generatedStore({
+  people: Number(opts.people),
+  seed: Number(opts.seed),
+  dir: opts.dir,
+  ...(opts.fresh ? { fresh: true } : {}),
+  log,
+});
+let t = performance.now();
+await runQuality(data.store);
+const qualitySeconds = (performance.now() - t) / 1000;
+t = performance.now();
+const report = await buildHouseholds(data.store, {
+  progress: (stage, detail) => log(`${stage}: ${detail ?? ""}`),
+});
+const householdSeconds = (performance.now() - t) / 1000;
+const people = await mainProfiles(data.store, readTruth(data.dataDir));
+await data.store.close();
+
+// Per real person: the true household, and the household of their main profile (none: a household alone).
+const all = new Map<string, string>();
+const placed = new Map<string, string>();
+const addressed = new Map<string, string>();
+const current = new Map<string, string>();
+// Where each real person lives at the end of the data (people.csv): a profile whose home has that postcode is current.
+const area = (p: string) =>
+  p
+    .replace(/[^0-9a-z]/gi, "")
+    .slice(0, 5)
+    .toLowerCase();
+const livesAt = new Map<string, string>();
+{
+  const { readFileSync } = await import("node:fs");
+  const { parse } = await import("csv-parse/sync");
+  const rows = parse(readFileSync(`${data.dataDir}/people.csv`), { columns: true, bom: true }) as Record<
+    string,
+    string
+  >[];
+  for (const r of rows) livesAt.set(r.person_id as string, area(r.postcode ?? ""));
+}
+const predicted = new Map<string, string>();
+for (const [person, p] of people) {
+  all.set(person, p.household);
+  if (report.withStreetAddress.has(p.entity)) {
+    addressed.set(person, p.household);
+    const postcode = report.withStreetAddress.get(p.entity);
+    if (postcode && area(postcode) === livesAt.get(person)) current.set(person, p.household);
+  }
+  const h = report.householdOf.get(p.entity);
+  if (h === undefined) continue;
+  predicted.set(person, h);
+  placed.set(person, p.household);
+}
+const result = {
+  command: `npx tsx bench/households.ts ${process.argv.slice(2).join(" ")}`,
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  people: Number(opts.people),
+  records: data.records,
+  profiles: report.people,
+  households: report.households,
+  sizes: report.sizes,
+  candidatePairs: report.candidatePairs,
+  currentAddress: pairwiseHouseholds(current, predicted),
+  withStreetAddress: pairwiseHouseholds(addressed, predicted),
+  placed: pairwiseHouseholds(placed, predicted),
+  all: pairwiseHouseholds(all, predicted),
+  seconds: { ...data.seconds, quality: qualitySeconds, households: householdSeconds, stages: report.seconds },
+};
+if (opts.json) console.log(JSON.stringify(result, null, 2));
+else {
+  const f = (x: number) => x.toFixed(4);
+  console.log(
+    `${report.people.toLocaleString("en-US")} profiles → ${report.households.toLocaleString("en-US")} households ${JSON.stringify(report.sizes)} in ${householdSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `people whose known home is current (${result.currentAddress.people.toLocaleString("en-US")}): precision ${f(result.currentAddress.precision)}, recall ${f(result.currentAddress.recall)} (${result.currentAddress.truePairs.toLocaleString("en-US")} true pairs)`,
+  );
+  console.log(
+    `people with a street address (${result.withStreetAddress.people.toLocaleString("en-US")}): precision ${f(result.withStreetAddress.precision)}, recall ${f(result.withStreetAddress.recall)} (${result.withStreetAddress.truePairs.toLocaleString("en-US")} true pairs)`,
+  );
+  console.log(
+    `people placed in a household (${result.placed.people.toLocaleString("en-US")}): precision ${f(result.placed.precision)}, recall ${f(result.placed.recall)} (${result.placed.truePairs.toLocaleString("en-US")} true pairs)`,
+  );
+  console.log(
+    `all real people (${result.all.people.toLocaleString("en-US")}): precision ${f(result.all.precision)}, recall ${f(result.all.recall)} (${result.all.truePairs.toLocaleString("en-US")} true pairs)`,
+  );
+}

@@ -1,0 +1,78 @@
+import type { ResolveSettingsInput } from "../../resolve/settings.js";
+
+/**
+ * Households are found by the same machinery as people (src/resolve): comparisons with levels, blocking
+ * rules, a Fellegi-Sunter model trained without labels, explanations and clustering — over one row per
+ * resolved person, with the features that say "lives with" rather than "is": where they live and have lived,
+ * their family name, and what a household shares (a landline, the home router's IP address, a family tablet,
+ * a family mailbox). A settings file in this format replaces the defaults (`tessera households build
+ * --settings`); the features are listed in `householdFeatures`.
+ */
+
+export const householdFeatures = {
+  homeAddress: "the person's home: the address most of their records give (ties: the most recent)",
+  addresses: "every address the person's records give, including past ones",
+  building: "street number, street and postcode of the home, without the flat",
+  numberPostcode: "street number and postcode of every address (agree when the street name has a typo)",
+  numberStreet: "street number and street of every address (agree when the postcode has a typo)",
+  postcodes: "every postcode the person's records give",
+  postcode: "the main postcode: the home's, else the one given most",
+  surname: "the golden family name, folded",
+  family: "every family name the person's records give (both parts of a double-barrelled one)",
+  familySound: "Double Metaphone codes of those family names",
+  phones: "every phone number (E.164)",
+  ips: "every IP address seen (sign-ups, app sessions, web visits)",
+  devices: "device ids and app installs (anonymous ids)",
+  emails: "every email address (canonical)",
+} as const;
+
+export type HouseholdFeature = keyof typeof householdFeatures;
+
+export const householdDefaults: ResolveSettingsInput = {
+  mode: "dedupe",
+  comparisons: [
+    {
+      name: "address",
+      levels: [
+        { kind: "exact", feature: "homeAddress", label: "same home address" },
+        { kind: "exact", feature: "addresses", label: "shared an address" },
+        { kind: "exact", feature: "building", label: "same building" },
+        { kind: "exact", feature: "numberPostcode", label: "same number and postcode" },
+        { kind: "exact", feature: "numberStreet", label: "same number and street" },
+      ],
+    },
+    {
+      name: "family name",
+      levels: [
+        { kind: "exact", feature: "family", label: "same family name" },
+        { kind: "jaroWinkler", feature: "family", threshold: 0.9, label: "similar family name" },
+        { kind: "exact", feature: "familySound", label: "family names sound the same" },
+      ],
+    },
+    { name: "phone", levels: [{ kind: "exact", feature: "phones", label: "shared phone" }] },
+    { name: "home IP", levels: [{ kind: "exact", feature: "ips", label: "shared IP address" }] },
+    { name: "device", levels: [{ kind: "exact", feature: "devices", label: "shared device" }] },
+    { name: "email", levels: [{ kind: "exact", feature: "emails", label: "shared email" }] },
+  ],
+  blocking: [
+    { name: "home address", expression: "homeAddress" },
+    { name: "an address", expression: "addresses" },
+    { name: "building", expression: "building" },
+    { name: "number and postcode", expression: "numberPostcode" },
+    { name: "number and street", expression: "numberStreet" },
+    { name: "phone", expression: "phones" },
+    { name: "IP address", expression: "ips" },
+    { name: "device", expression: "devices" },
+    { name: "email", expression: "emails" },
+  ],
+  training: {
+    blocking: [
+      { name: "same address", expression: "addresses" },
+      { name: "same phone", expression: "phones" },
+      { name: "same IP address", expression: "ips" },
+    ],
+  },
+  threshold: 0.5,
+  clustering: { maxClusterSize: 20 },
+  maxBlockSize: 20_000,
+};
