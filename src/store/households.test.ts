@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { HouseholdAggregates } from "../master/households/build.js";
+import type { MatchModel } from "../resolve/model.js";
 import {
   activeHouseholds,
   allocateHouseholdSeqs,
