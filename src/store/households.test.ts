@@ -145,14 +145,14 @@ describe.each(await testEngines())("households store on $name", (engine) => {
 
   it("keeps the household model of the last build", async () => {
     expect(await loadHouseholdModel(t.store.db)).toBeNull();
-    const model = {
+    const model: MatchModel = {
       format: "tessera-match-model",
       version: 1,
       prior: 0.001,
       comparisons: [],
       specs: [],
       training: {},
-    } as const;
+    };
     await t.store.db
       .transaction()
       .execute((trx) => saveHouseholdModel(trx, { ...model }, "2026-01-01T00:00:00.000Z"));
