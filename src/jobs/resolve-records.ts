@@ -7,6 +7,7 @@ import {
   thresholdTable,
   truthFromLabels,
 } from "../resolve/evaluate.js";
+import { withoutValues } from "../resolve/features.js";
 import { type Explanation, explainPair, type MatchModel } from "../resolve/model.js";
 import {
   type ResolveProgress,
@@ -16,6 +17,7 @@ import {
 } from "../resolve/resolve.js";
 import { personDefaults, type ResolveSettingsInput, resolveSettings } from "../resolve/settings.js";
 import type { Store } from "../store/open-store.js";
+import { genericValueExclusions } from "../store/quality.js";
 import { loadRecordTable } from "./load-table.js";
 
 export interface ResolveJobOptions {
@@ -32,6 +34,11 @@ export interface ResolveJobOptions {
   /** Steward decisions by record key: never the same entity / always the same entity. */
   cannotLink?: readonly (readonly [string, string])[];
   mustLink?: readonly (readonly [string, string])[];
+  /**
+   * Values left out of matching, per feature. Default: the generic values the last quality run found
+   * (`tessera quality run`); `{}` leaves nothing out.
+   */
+  excludedValues?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Evaluation {
@@ -79,6 +86,7 @@ export async function resolveStoredRecords(
       ),
   });
   if (table.size === 0) throw new Error("the store holds no records to resolve: import a source first");
+  const excludedValues = options.excludedValues ?? (await genericValueExclusions(store.db));
   const result = await resolveTableInThreads(
     table,
     settings,
@@ -88,6 +96,7 @@ export async function resolveStoredRecords(
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.cannotLink ? { cannotLink: options.cannotLink } : {}),
       ...(options.mustLink ? { mustLink: options.mustLink } : {}),
+      ...(Object.keys(excludedValues).length > 0 ? { excludedValues } : {}),
     },
     { load: (performance.now() - started) / 1000 },
   );
@@ -124,14 +133,23 @@ export async function resolveStoredRecords(
 export async function explainStoredPair(
   store: Store,
   keys: [string, string],
-  options: { modelPath: string; settingsPath?: string; sources?: string[] },
+  options: {
+    modelPath: string;
+    settingsPath?: string;
+    sources?: string[];
+    excludedValues?: Readonly<Record<string, readonly string[]>>;
+  },
 ): Promise<Explanation> {
   const model = JSON.parse(readFileSync(options.modelPath, "utf8")) as MatchModel;
   const settings = resolveSettings.parse(loadSettings(options.settingsPath));
-  const { table } = await loadRecordTable(store, {
+  const loaded = await loadRecordTable(store, {
     features: runFeatures(settings, model),
     ...(options.sources ? { sources: options.sources } : {}),
   });
+  const table = withoutValues(
+    loaded.table,
+    options.excludedValues ?? (await genericValueExclusions(store.db)),
+  );
   const index = keys.map((k) => {
     const i = table.keys.indexOf(k);
     if (i < 0) throw new Error(`no record ${k}: write it as source/id, e.g. crm/C000123`);

@@ -313,3 +313,60 @@ export function buildRecordTable(records: RecordToResolve[], features: Iterable<
   builder.add(extractFeatures(records, builder.features));
   return builder.finish();
 }
+
+/**
+ * The table with some values of some features treated as missing: generic values (a call-centre phone, a
+ * placeholder email, a shop's address, found by the quality run) must not make two people look alike. A text
+ * value becomes null; a list loses the value. Term frequencies are counted again over what remains. Features
+ * not named, and names the table does not have, are left as they are; the table given is not changed.
+ */
+export function withoutValues(
+  table: RecordTable,
+  excluded: Readonly<Record<string, readonly string[]>>,
+): RecordTable {
+  let features: Map<string, Feature> | null = null;
+  for (const [name, values] of Object.entries(excluded)) {
+    const f = table.features.get(name);
+    if (!f || values.length === 0 || (f.kind !== "text" && f.kind !== "list")) continue;
+    const drop = new Set(values);
+    const dropped = new Uint8Array(f.dictionary.length);
+    let any = false;
+    f.dictionary.forEach((v, c) => {
+      if (drop.has(v)) {
+        dropped[c] = 1;
+        any = true;
+      }
+    });
+    if (!any) continue;
+    const counts = new Float64Array(f.dictionary.length);
+    let next: Feature;
+    if (f.kind === "text") {
+      const codes = f.codes.map((c) => (c >= 0 && dropped[c] === 1 ? -1 : c));
+      for (const c of codes) if (c >= 0) counts[c] = (counts[c] as number) + 1;
+      next = { ...f, codes, frequency: shares(counts) };
+    } else {
+      const offsets = new Int32Array(f.offsets.length);
+      const kept: number[] = [];
+      for (let r = 0; r < table.size; r++) {
+        offsets[r] = kept.length;
+        for (let x = f.offsets[r] as number; x < (f.offsets[r + 1] as number); x++) {
+          const c = f.codes[x] as number;
+          if (dropped[c] === 1) continue;
+          kept.push(c);
+          counts[c] = (counts[c] as number) + 1;
+        }
+      }
+      offsets[table.size] = kept.length;
+      next = { ...f, offsets, codes: Int32Array.from(kept), frequency: shares(counts) };
+    }
+    features ??= new Map(table.features);
+    features.set(name, next);
+  }
+  return features ? { ...table, features } : table;
+}
+
+function shares(counts: Float64Array): Float64Array {
+  let total = 0;
+  for (const c of counts) total += c;
+  return counts.map((c) => (total === 0 ? 0 : c / total));
+}

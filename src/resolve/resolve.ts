@@ -2,7 +2,7 @@ import { type BlockingPlan, forEachCandidatePair, planBlocking, sampleRulePairs 
 import { parseBlockingKey } from "./blocking-key.js";
 import { type Clustering, clusterPairs } from "./cluster.js";
 import { type ComparisonSpec, type CompiledComparison, compileComparison } from "./comparison.js";
-import { buildRecordTable, type RecordToResolve } from "./features.js";
+import { buildRecordTable, type RecordToResolve, withoutValues } from "./features.js";
 import { logit2, type MatchModel, probabilityOf } from "./model.js";
 import { PairBuffer } from "./pair-buffer.js";
 import { type ScoredShare, type ScoreJob, scoreCandidatePairs, scoreShare } from "./parallel-score.js";
@@ -155,6 +155,11 @@ export interface ResolveOptions {
   cannotLink?: readonly (readonly [string, string])[];
   /** Record keys that must share an entity (a steward's merge). */
   mustLink?: readonly (readonly [string, string])[];
+  /**
+   * Values that identify nobody, per feature (generic values found by the quality run): treated as missing,
+   * so that they neither block nor score a pair.
+   */
+  excludedValues?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Steward decisions by record key → record numbers; a key not in this run is skipped (its record is gone). */
@@ -227,12 +232,13 @@ interface Run {
 
 /** Compile, plan, train: everything before the candidate pairs are scored. */
 function beginRun(
-  table: RecordTable,
+  given: RecordTable,
   input: ResolveSettingsInput,
   options: ResolveOptions,
   seconds: Record<string, number>,
 ): Run {
   const progress = options.progress ?? (() => {});
+  const table = options.excludedValues ? withoutValues(given, options.excludedValues) : given;
   const settings = resolveSettings.parse(input);
   let t = performance.now();
   const lap = (stage: string) => {
