@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { locate } from "../enrich/geography.js";
 import { groupHouseholds, householdIds } from "../master/households/build.js";
 import {
   type HouseholdCandidate,
@@ -202,7 +203,16 @@ export async function buildHouseholds(
         id = formatHouseholdId(seq);
         report.created++;
       }
-      w.households.push({ id, seq, address: g.address, aggregates: g.aggregates });
+      const where = g.address
+        ? locate({
+            postcode: g.address.address.postcode,
+            city: g.address.address.city,
+            region: g.address.address.region,
+            country: g.address.address.country,
+          })
+        : null;
+      const aggregates = where ? { ...g.aggregates, place: { ...where, derived: true } } : g.aggregates;
+      w.households.push({ id, seq, address: g.address, aggregates });
       const size = g.members.length >= 6 ? "6+" : String(g.members.length);
       report.sizes[size] = (report.sizes[size] ?? 0) + 1;
       for (const entity of g.members) {

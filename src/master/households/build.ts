@@ -39,6 +39,8 @@ export interface HouseholdAggregates {
   lastSeen: string;
   /** What the links inside the household agreed on, and how often. */
   evidence: Record<string, number>;
+  /** Where the golden address is (derived offline: coordinates, region, time zone), when known. */
+  place?: Record<string, unknown> | null;
 }
 
 export interface HouseholdGroup {
