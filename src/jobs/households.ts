@@ -27,7 +27,7 @@ import {
 import { memberRecordsByKey } from "../store/member-records.js";
 import type { Store } from "../store/open-store.js";
 import { excludedProfiles, genericValueExclusions } from "../store/quality.js";
-import { loadQualityEntities } from "./quality.js";
+import { identified, loadQualityEntities } from "./quality.js";
 
 /**
  * Building households: every resolved person (but profiles excluded as likely fakes) becomes a row of
@@ -49,6 +49,8 @@ export interface HouseholdReport {
   /** People with household evidence (a street address, or something households share). */
   candidates: number;
   excludedAsFake: number;
+  /** Profiles that name nobody (anonymous events only): fragments, not people, left out. */
+  anonymous: number;
   households: number;
   /** Households by size: "1", "2", … "6+". */
   sizes: Record<string, number>;
@@ -147,8 +149,17 @@ export async function buildHouseholds(
   const excluded = await exclusions(store);
   const fakes = await excludedProfiles(store.db);
   const candidates: HouseholdCandidate[] = [];
+  let anonymous = 0;
   for (const e of entities.values()) {
     if (fakes.has(e.id)) continue;
+    // A profile that names nobody (anonymous events not yet tied to a person) is a fragment, not a person.
+    if (
+      !e.records.some(identified) &&
+      !e.records.some((r) => r.standardized.addresses.some((a) => a.street))
+    ) {
+      anonymous++;
+      continue;
+    }
     candidates.push(householdCandidate(e.id, e.profile, e.records.map(householdRecordOf), excluded));
   }
   lap("load");
@@ -164,6 +175,7 @@ export async function buildHouseholds(
     people: entities.size,
     candidates: candidates.length - householding.withoutEvidence,
     excludedAsFake: fakes.size,
+    anonymous,
     households: groups.length,
     sizes: {},
     created: 0,

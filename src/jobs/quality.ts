@@ -82,6 +82,12 @@ export function qualityRecordOf(r: StoredRecord): QualityRecord {
   };
 }
 
+/** Whether a record names someone: a name, an email or a phone. */
+export function identified(r: QualityRecord): boolean {
+  const s = r.standardized;
+  return !!(s.name?.given || s.name?.family) || s.emails.length > 0 || s.phones.length > 0 || !!r.rawName;
+}
+
 /** Loads every record grouped by the entity it is linked to (records of no entity are left out). */
 export async function loadQualityEntities(
   store: Store,
@@ -161,6 +167,7 @@ export async function runQuality(store: Store, options: QualityOptions = {}): Pr
         key: p.record.key,
         source: p.record.source,
         entity: p.entity,
+        identified: identified(p.record),
         standardized: matchRecordOf(p.record.standardized),
       })),
     );

@@ -25,6 +25,11 @@ export interface RecordOfEntity {
   source: string;
   /** The entity the record is linked to; a record of no entity counts as its own. */
   entity: string | null;
+  /**
+   * Whether the record names someone (a name, email or phone). An anonymous event's profile is a fragment of a
+   * person not yet resolved, not a different person: it does not count towards making a value generic.
+   */
+  identified: boolean;
   standardized: MatchRecord;
 }
 
@@ -56,7 +61,7 @@ export class GenericValueCounter {
       const column = batch.columns[feature];
       if (!column) continue;
       const hold = (value: string | null, r: number) => {
-        if (value === null || value === "") return;
+        if (value === null || value === "" || records[r]?.identified === false) return;
         const entity = records[r]?.entity ?? `record:${records[r]?.key}`;
         const h = byValue.get(value);
         if (!h) byValue.set(value, { first: entity, others: null, records: 1 });

@@ -106,6 +106,7 @@ describe("generic values", () => {
       key: `crm/${k}`,
       source: "crm",
       entity: e,
+      identified: true,
       standardized: matchRecordOf(
         record(`crm/${k}`, { phones: [{ number: "+1 212 736 5000" }], emails: [{ address: `p${k}@x.com` }] })
           .standardized,

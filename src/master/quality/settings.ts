@@ -67,7 +67,7 @@ export const qualitySettings = z.object({
       /** From this score a profile is reported as a likely fake. */
       threshold: z.number().min(0).max(1).default(0.5),
       /** From this score a profile is kept out of audiences and insights. */
-      excludeAt: z.number().min(0).max(1).default(0.5),
+      excludeAt: z.number().min(0).max(1).default(0.7),
       burst: z
         .object({
           /** Identified sign-ups of this many different profiles from one IP address… */
