@@ -17,13 +17,16 @@ const escapeHtml = (s: string) =>
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const int = (x: number) => x.toLocaleString("en-US");
 
-/** A number as shown, tagged with where it is in the JSON. */
+type Kind = "count" | "share";
+
+/** A number as shown, tagged with where it is in the JSON and whether it is a count or a share. */
 function fig(
   path: string,
   value: number,
-  shown: string = Number.isInteger(value) ? int(value) : pct(value),
+  kind: Kind,
+  shown: string = kind === "count" ? int(value) : pct(value),
 ): string {
-  return `<span class="fig" data-figure="${escapeHtml(path)}" data-value="${value}">${shown}</span>`;
+  return `<span class="fig" data-figure="${escapeHtml(path)}" data-kind="${kind}" data-value="${value}">${shown}</span>`;
 }
 
 /** Heat colour for a share: red (0) through amber to green (1). */
@@ -44,7 +47,7 @@ function heatTable(
       const cells = columns
         .map((c) => {
           const v = value(key, c);
-          return `<td style="background:${heat(v.value)}">${fig(v.path, v.value)}</td>`;
+          return `<td style="background:${heat(v.value)}">${fig(v.path, v.value, "share")}</td>`;
         })
         .join("");
       return `<tr><th scope="row">${escapeHtml(label)}</th>${cells}</tr>`;
@@ -57,6 +60,7 @@ interface Bar {
   label: string;
   /** The figure: the number at `path` in the JSON. */
   value: number;
+  kind: Kind;
   path: string;
   shown?: string;
   /** The bar's length as a share of the chart, when it is not value / max. */
@@ -74,10 +78,10 @@ function barChart(title: string, bars: Bar[], options: { max?: number; colour?: 
     .map((b, k) => {
       const y = k * rowHeight + 4;
       const length = (b.length ?? b.value / max) * width;
-      const shown = b.shown ?? (Number.isInteger(b.value) ? int(b.value) : pct(b.value));
+      const shown = b.shown ?? (b.kind === "count" ? int(b.value) : pct(b.value));
       return `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(b.label)}</text>
 <rect x="${labelWidth}" y="${y + 3}" width="${Math.max(1, length).toFixed(1)}" height="${rowHeight - 8}" fill="${options.colour ?? "#4a7fb5"}"><title>${escapeHtml(b.label)}: ${shown}</title></rect>
-<text x="${(labelWidth + length + 6).toFixed(1)}" y="${y + 15}" class="value" data-figure="${escapeHtml(b.path)}" data-value="${b.value}">${shown}</text>`;
+<text x="${(labelWidth + length + 6).toFixed(1)}" y="${y + 15}" class="value" data-figure="${escapeHtml(b.path)}" data-kind="${b.kind}" data-value="${b.value}">${shown}</text>`;
     })
     .join("\n");
   return `<figure><figcaption>${escapeHtml(title)}</figcaption>
@@ -96,7 +100,7 @@ function histogram(title: string, counts: number[], labels: string[], path: stri
       const height = (c / max) * h;
       const x = 40 + k * (w + 6);
       return `<rect x="${x}" y="${(20 + h - height).toFixed(1)}" width="${w}" height="${Math.max(1, height).toFixed(1)}" class="${k >= 5 ? "risk" : "ok"}"><title>${escapeHtml(labels[k] ?? "")}: ${int(c)}</title></rect>
-<text x="${x + w / 2}" y="${(14 + h - height).toFixed(1)}" text-anchor="middle" class="value" data-figure="${path}.${k}" data-value="${c}">${int(c)}</text>
+<text x="${x + w / 2}" y="${(14 + h - height).toFixed(1)}" text-anchor="middle" class="value" data-figure="${path}.${k}" data-kind="count" data-value="${c}">${int(c)}</text>
 <text x="${x + w / 2}" y="${h + 36}" text-anchor="middle" class="tick">${escapeHtml(labels[k] ?? "")}</text>`;
     })
     .join("\n");
@@ -139,7 +143,7 @@ export function qualityReportHtml(s: QualitySummary, title = "Tessera data quali
   const perSource = rows
     .map(
       ([, label, f, path]) =>
-        `<tr><th scope="row">${escapeHtml(label)}</th><td>${fig(`${path}.records`, f.records)}</td><td>${fig(`${path}.meanCompleteness`, f.meanCompleteness)}</td><td>${fig(`${path}.duplicates`, f.duplicates)}</td><td>${fig(`${path}.duplicatesWithinSource`, f.duplicatesWithinSource)}</td><td>${fig(`${path}.fakes`, f.fakes)}</td><td>${fig(`${path}.genericValues`, f.genericValues)}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(label)}</th><td>${fig(`${path}.records`, f.records, "count")}</td><td>${fig(`${path}.meanCompleteness`, f.meanCompleteness, "share")}</td><td>${fig(`${path}.duplicates`, f.duplicates, "count")}</td><td>${fig(`${path}.duplicatesWithinSource`, f.duplicatesWithinSource, "count")}</td><td>${fig(`${path}.fakes`, f.fakes, "count")}</td><td>${fig(`${path}.genericValues`, f.genericValues, "count")}</td></tr>`,
     )
     .join("\n");
   // The bar's length is the share of the source's records; its figure is the count.
@@ -148,39 +152,54 @@ export function qualityReportHtml(s: QualitySummary, title = "Tessera data quali
     rows.map(([, label, f, path]) => ({
       label,
       value: f.duplicates,
+      kind: "count" as const,
       path: `${path}.duplicates`,
       shown: `${int(f.duplicates)} of ${int(f.records)}`,
       length: f.records === 0 ? 0 : f.duplicates / f.records,
     })),
   );
-  const fakeBars = rows.map(([, label, f, path]) => ({ label, value: f.fakes, path: `${path}.fakes` }));
+  const fakeBars = rows.map(([, label, f, path]) => ({
+    label,
+    value: f.fakes,
+    kind: "count" as const,
+    path: `${path}.fakes`,
+  }));
   const genericBars = Object.entries(s.generic.byFeature).map(([feature, n]) => ({
     label: feature,
     value: n,
+    kind: "count" as const,
     path: `generic.byFeature.${feature}`,
   }));
   const reasonBars = Object.entries(s.fakes.byReason)
     .sort((a, b) => b[1] - a[1])
-    .map(([reason, n]) => ({ label: reason, value: n, path: `fakes.byReason.${reason}` }));
+    .map(([reason, n]) => ({
+      label: reason,
+      value: n,
+      kind: "count" as const,
+      path: `fakes.byReason.${reason}`,
+    }));
   const profileBars = completenessFields.map((f) => ({
     label: f,
     value: s.profiles.completeness[f],
+    kind: "share" as const,
     path: `profiles.completeness.${f}`,
   }));
   const freshBars = Object.entries(s.profiles.freshness).map(([bucket, n]) => ({
     label: bucket === "unknown" ? "unknown" : `${bucket} days`,
     value: n,
+    kind: "count" as const,
     path: `profiles.freshness.${bucket}`,
   }));
   const conflictBars = Object.entries(s.profiles.conflictsByField).map(([field, n]) => ({
     label: field,
     value: n,
+    kind: "count" as const,
     path: `profiles.conflictsByField.${field}`,
   }));
   const topGeneric = s.generic.top
     .map(
       (g, k) =>
-        `<tr><td>${escapeHtml(g.feature)}</td><td><code>${escapeHtml(g.value)}</code></td><td>${fig(`generic.top.${k}.entities`, g.entities)}</td></tr>`,
+        `<tr><td>${escapeHtml(g.feature)}</td><td><code>${escapeHtml(g.value)}</code></td><td>${fig(`generic.top.${k}.entities`, g.entities, "count")}</td></tr>`,
     )
     .join("\n");
   const histogramLabels = s.fakes.scoreHistogram.map(
@@ -205,13 +224,13 @@ svg .ok { fill: #6b9bd1; } svg .risk { fill: #c0392b; }
 <h1>${escapeHtml(title)}</h1>
 <p class="note">Quality run of ${escapeHtml(s.at)}. The same figures are in the JSON written beside this page.</p>
 <div class="cards">
-<div class="card">records ${fig("records", s.records)}</div>
-<div class="card">golden profiles ${fig("entities", s.entities)}</div>
-<div class="card">mean completeness ${fig("overall.meanCompleteness", s.overall.meanCompleteness)}</div>
-<div class="card">records with a duplicate ${fig("overall.duplicates", s.overall.duplicates)}</div>
-<div class="card">likely fakes ${fig("fakes.likely", s.fakes.likely)}</div>
-<div class="card">excluded from audiences ${fig("fakes.excluded", s.fakes.excluded)}</div>
-<div class="card">generic values ${fig("generic.values", s.generic.values)}</div>
+<div class="card">records ${fig("records", s.records, "count")}</div>
+<div class="card">golden profiles ${fig("entities", s.entities, "count")}</div>
+<div class="card">mean completeness ${fig("overall.meanCompleteness", s.overall.meanCompleteness, "share")}</div>
+<div class="card">records with a duplicate ${fig("overall.duplicates", s.overall.duplicates, "count")}</div>
+<div class="card">likely fakes ${fig("fakes.likely", s.fakes.likely, "count")}</div>
+<div class="card">excluded from audiences ${fig("fakes.excluded", s.fakes.excluded, "count")}</div>
+<div class="card">generic values ${fig("generic.values", s.generic.values, "count")}</div>
 </div>
 
 <h2>Per source</h2>
@@ -230,7 +249,7 @@ ${validity}
 ${duplicatesChart}
 
 <h2>Likely fakes</h2>
-<p class="note">Profiles whose fake-profile risk is at least ${fig("fakes.threshold", s.fakes.threshold, String(s.fakes.threshold))}; a profile at or above the exclusion score is kept out of audiences and insights.</p>
+<p class="note">Profiles whose fake-profile risk is at least ${fig("fakes.threshold", s.fakes.threshold, "count", String(s.fakes.threshold))}; a profile at or above the exclusion score is kept out of audiences and insights.</p>
 ${barChart("Records of likely fakes, per source", fakeBars, { colour: "#c0392b" })}
 ${histogram("Golden profiles by fake-profile risk", s.fakes.scoreHistogram, histogramLabels, "fakes.scoreHistogram")}
 ${reasonBars.length > 0 ? barChart("Reasons given for likely fakes", reasonBars, { colour: "#c0392b" }) : "<p>No likely fakes.</p>"}
@@ -242,7 +261,7 @@ ${topGeneric ? `<table><thead><tr><th>feature</th><th>value</th><th>profiles</th
 
 <h2>Golden profiles</h2>
 ${barChart("Share of golden profiles with each field", profileBars, { max: 1, colour: "#2e8b57" })}
-<p>Profiles whose records disagree on a field: ${fig("profiles.withConflicts", s.profiles.withConflicts)}; likely typos flagged: ${fig("profiles.likelyTypos", s.profiles.likelyTypos)}; stale profiles: ${fig("profiles.stale", s.profiles.stale)}.</p>
+<p>Profiles whose records disagree on a field: ${fig("profiles.withConflicts", s.profiles.withConflicts, "count")}; likely typos flagged: ${fig("profiles.likelyTypos", s.profiles.likelyTypos, "count")}; stale profiles: ${fig("profiles.stale", s.profiles.stale, "count")}.</p>
 ${conflictBars.length > 0 ? barChart("Profiles with conflicting values, by field", conflictBars, { colour: "#d68910" }) : ""}
 ${barChart("Golden profiles by days since last seen", freshBars, { colour: "#5d6d7e" })}
 </body></html>
