@@ -1,5 +1,5 @@
 import { oneLineAddress } from "./addresses.js";
-import { celebrityNames, disposableDomains } from "./catalog.js";
+import { celebrityNames, disposableDomains, products } from "./catalog.js";
 import type { ChunkContext, Subject } from "./context.js";
 import { makeDevice, mobileIp, publicIp } from "./person.js";
 import { placeholderPhones } from "./phones.js";
@@ -16,6 +16,11 @@ import { emitSignup } from "./writers/web-signups.js";
  * Fake and throwaway profiles: sign-ups with disposable mailboxes, keyboard-mash names ("asdf qwer"),
  * celebrity and placeholder names, impossible birth dates, and bursts of sign-ups from one address in a few
  * minutes. Each has its own id ("F…") and is marked is_fake=1 in the truth; they belong to no household.
+ *
+ * Rings of fakes that only show together: a device farm (one phone, one app install, many "people" signing in
+ * with different names) and an astroturf ring (accounts with ordinary names posting the same promotion, lightly
+ * reworded, within hours). A chunk makes rings from a quarter of its fakes when it has at least 40 of them (a
+ * full chunk at the default rate), so that small data sets are as they were.
  */
 
 export type FakeKind = "disposable" | "gibberish" | "celebrity" | "implausible" | "burst";
@@ -266,10 +271,110 @@ function writeFakeRecords(ctx: ChunkContext, fake: Fake): void {
   }
 }
 
+/** Fakes per chunk from which rings are made, and the share of them that go into rings. */
+export const RING_MIN_FAKES = 40;
+export const RING_SHARE = 0.25;
+
+const ASTROTURF = [
+  ["Obsessed with my new", "Totally in love with my new", "Can't stop using my new"],
+  ["from @lumenandloom", "by @lumenandloom", "from @LumenAndLoom"],
+  [
+    "best purchase I made all year, honestly everyone needs one",
+    "best thing I bought this year, honestly you all need one",
+    "best purchase of the whole year, honestly everyone should get one",
+  ],
+  ["🔥", "🔥🔥", "💯", "✨", ""],
+];
+
+function ringMember(ctx: ChunkContext): { subject: Subject; given: string; family: string; email: string } {
+  const { rng, pools, sequences } = ctx;
+  const id = `F${String(++sequences.fake.next).padStart(7, "0")}`;
+  const given = rng.chance(0.5) ? pools.names.anglo.female.sample(rng) : pools.names.anglo.male.sample(rng);
+  const family = pools.names.anglo.family.sample(rng);
+  const email = `${asciiFold(given)}.${asciiFold(family)}${rng.range(1, 999)}@${rng.pick(["gmail.com", "outlook.com", "yahoo.com"])}`;
+  return { subject: { personId: id, householdId: "", fake: true }, given, family, email };
+}
+
+/** One phone and app install used to sign in as many different people, a few minutes apart. */
+function writeDeviceFarm(ctx: ChunkContext, size: number): void {
+  const { rng, timeline } = ctx;
+  const device = makeDevice(rng, false);
+  const ip = rng.chance(0.5) ? publicIp(rng, "US") : mobileIp(rng);
+  let time = timeline.start + rng.int(timeline.asOf - timeline.start);
+  for (let i = 0; i < size; i++) {
+    const m = ringMember(ctx);
+    time += rng.range(120, 6 * 3600);
+    const session = newSession(ctx, device, ip, "en-US", time, rng.uuid());
+    emitIdentify(ctx, session, { email: m.email, firstName: m.given, lastName: m.family }, m.subject);
+  }
+}
+
+/** Accounts with ordinary names posting one promotion, lightly reworded, within a few hours. */
+function writeAstroturf(ctx: ChunkContext, size: number): void {
+  const { rng, timeline } = ctx;
+  const product = rng.pick(products).name;
+  let time = timeline.start + rng.int(timeline.asOf - timeline.start);
+  for (let i = 0; i < size; i++) {
+    const m = ringMember(ctx);
+    time += rng.range(60, 3 * 3600);
+    const platform = rng.pick(["instagram", "twitter", "tiktok"]);
+    const handle =
+      `${asciiFold(m.given).slice(0, 10)}${asciiFold(m.family).slice(0, 6)}${rng.range(10, 9999)}`.toLowerCase();
+    const base =
+      platform === "twitter"
+        ? "https://x.com/"
+        : platform === "tiktok"
+          ? "https://www.tiktok.com/@"
+          : "https://www.instagram.com/";
+    const [opening, by, praise, emoji] = ASTROTURF.map((choices) => rng.pick(choices)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const code = `${rng.pick(["LOOM", "LUMEN", "LL"])}${rng.range(10, 99)}`;
+    emitProfile(
+      ctx,
+      {
+        platform,
+        handle,
+        display_name: `${m.given} ${m.family}`,
+        bio: rng.pick(SPAM_BIOS),
+        location: "",
+        url: `${base}${handle}`,
+        followers: rng.int(60),
+        posts: [
+          {
+            id: postId(ctx, platform),
+            text: `${opening} ${product} ${by}!! ${praise} ${emoji} use code ${code}`
+              .replace(/\s+/g, " ")
+              .trim(),
+            created_at: isoTimestamp(time),
+          },
+        ],
+      },
+      time,
+      m.subject,
+    );
+  }
+}
+
 /** Writes `count` fake profiles' records; bursts come several at a time from one address. */
 export function writeFakes(ctx: ChunkContext, count: number): void {
   const { rng, timeline } = ctx;
   let left = count;
+  if (count >= RING_MIN_FAKES) {
+    let inRings = Math.floor(count * RING_SHARE);
+    left -= inRings;
+    let farm = rng.chance(0.5);
+    while (inRings > 0) {
+      const size = inRings < 10 ? inRings : rng.range(5, Math.min(10, inRings - 5));
+      if (farm) writeDeviceFarm(ctx, size);
+      else writeAstroturf(ctx, size);
+      farm = !farm;
+      inRings -= size;
+    }
+  }
   while (left > 0) {
     const kind = KINDS.sample(rng);
     if (kind === "burst") {
