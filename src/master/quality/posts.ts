@@ -1,5 +1,5 @@
 /**
- * Near-identical texts: posts whose word pairs overlap by at least a given Jaccard similarity, found with
+ * Near-identical texts: posts whose words overlap by at least a given Jaccard similarity, found with
  * MinHash and locality-sensitive hashing (so that not every pair of posts is compared), then checked
  * exactly. Used to find many accounts posting the same message with small changes (astroturfing).
  */
@@ -23,10 +23,9 @@ export function words(text: string): string[] {
     .filter((w) => w.length > 0 && !/\d/.test(w));
 }
 
+/** The words of a post as a set: a reworded sentence keeps most of them, whatever their order. */
 function shingles(ws: string[]): Set<string> {
-  const out = new Set<string>();
-  for (let k = 0; k + 1 < ws.length; k++) out.add(`${ws[k]} ${ws[k + 1]}`);
-  return out;
+  return new Set(ws);
 }
 
 export function jaccard(a: Set<string>, b: Set<string>): number {

@@ -90,9 +90,12 @@ export const qualitySettings = z.object({
           minProfiles: z.number().int().min(2).default(4),
           /** …within this many hours… */
           windowHours: z.number().positive().default(72),
-          /** …of at least this many words, with word-pair overlap (Jaccard) of at least `similarity`. */
-          minWords: z.number().int().min(1).default(8),
-          similarity: z.number().min(0).max(1).default(0.6),
+          /**
+           * …of at least this many words (a promotion is long; "Coffee first." is what many people say), sharing
+           * at least `similarity` of their words (Jaccard).
+           */
+          minWords: z.number().int().min(1).default(10),
+          similarity: z.number().min(0).max(1).default(0.5),
         })
         .prefault({}),
     })
