@@ -13,6 +13,7 @@ export interface NumericEncoding {
   median: number;
   log: boolean;
   mean: number;
+  /** 0 for a column that was constant in training (always encoded as 0). */
   sd: number;
   missingIndicator: boolean;
 }
@@ -81,13 +82,17 @@ export function fitEncoder(frame: Frame, options: EncoderOptions = {}): Encoder 
       let tVar = 0;
       for (const v of transformed) tVar += (v - tMean) ** 2 / Math.max(1, n);
       const missingIndicator = present.length < frame.rows;
+      const sd = Math.sqrt(tVar);
+      // A column constant in training (up to rounding) carries nothing: it is encoded as 0 whatever it
+      // holds later, rather than divided by a standard deviation of 1e-11.
+      const constant = !(sd > 1e-9 * (Math.abs(tMean) + 1));
       columns.push({
         kind: "numeric",
         column: c.name,
         median: med,
         log,
         mean: tMean,
-        sd: Math.sqrt(tVar) || 1,
+        sd: constant ? 0 : sd,
         missingIndicator,
       });
       features.push(log ? `log1p(${c.name})` : c.name);
@@ -127,7 +132,7 @@ export function encode(encoder: Encoder, frame: Frame): Float64Array {
         const missing = Number.isNaN(raw);
         let v = missing ? enc.median : raw;
         if (enc.log) v = Math.log1p(Math.max(0, v));
-        X[i * p + offset] = (v - enc.mean) / enc.sd;
+        X[i * p + offset] = enc.sd > 0 ? (v - enc.mean) / enc.sd : 0;
         if (enc.missingIndicator) X[i * p + offset + 1] = missing ? 1 : 0;
       }
       offset += enc.missingIndicator ? 2 : 1;

@@ -66,6 +66,15 @@ describe("encoding", () => {
     expect(col(encoder.features.indexOf("channel=(other)")).reduce((s, v) => s + v, 0)).toBe(5);
     expect(col(encoder.features.indexOf("age missing")).reduce((s, v) => s + v, 0)).toBe(20);
   });
+
+  it("encodes a column constant in training as 0, whatever it holds later", () => {
+    const frame = frameFromRows(
+      Array.from({ length: 50 }, (_, i) => ({ tenure: 541.0000000001 * (1 + i * 1e-15), x: i })),
+    );
+    const encoder = fitEncoder(frame);
+    const later = applySchema(schemaOf(frame), [{ tenure: 631, x: 3 }]);
+    expect(encode(encoder, later)[encoder.features.indexOf("tenure")]).toBe(0);
+  });
 });
 
 describe("logistic regression", () => {

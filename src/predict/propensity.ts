@@ -81,8 +81,13 @@ export function makeSplit(spec: SplitSpec, labels: ArrayLike<number>): Split {
 
 /** The validation part of the training rows, split the same way as train/test. */
 function innerSplit(spec: SplitSpec, train: Uint32Array, labels: ArrayLike<number>, fraction: number): Split {
-  if (spec.kind === "time" || spec.kind === "cutoff")
-    return timeSplit(take(Float64Array.from(spec.times), train), fraction);
+  if (spec.kind === "time" || spec.kind === "cutoff") {
+    const times = take(Float64Array.from(spec.times), train);
+    // One snapshot's rows all have the same time: nothing to order them by, so validate on a random part.
+    if (times.every((t) => t === times[0]))
+      return stratifiedSplit(take(Uint8Array.from(labels), train), fraction, 2);
+    return timeSplit(times, fraction);
+  }
   if (spec.kind === "order") return orderSplit(train.length, fraction);
   return stratifiedSplit(take(Uint8Array.from(labels), train), fraction, (spec.seed ?? 1) + 1);
 }
