@@ -131,6 +131,14 @@ export function placeholderLooking(date: string | null): boolean {
   return /00$/.test(year ?? "") && a === "01" && b === "01";
 }
 
+/** What spam accounts write. */
+const SPAM =
+  /(make|earn) \$\s?\d|\$\d+\s*\/\s*(week|day|hour)|\bcrypto\b|\bforex\b|trading signals|\bsignals\b.*🚀|giveaway|follow (for|4) follow|\bf4f\b|link in (my )?bio|click the link|\bdm me\b|work from home/i;
+
+/** User agents of scripts, headless browsers and automation tools. */
+const AUTOMATED =
+  /headless|python-requests|python-urllib|curl\/|wget|phantomjs|selenium|puppeteer|playwright|scrapy|go-http-client|okhttp/i;
+
 const PLACEHOLDER_POSTCODES = new Set(["00000", "11111", "99999", "12345", "90210"]);
 
 /** The reasons one entity's own records give. */
@@ -226,6 +234,16 @@ export function ownReasons(e: QualityEntity, now: Date, settings: QualitySetting
     push("placeholderBirthDate", `a placeholder date of birth: ${placeholderDate}`);
   else if (implausible && !plausible)
     push("implausibleBirthDate", `implausible date of birth: ${implausible}`);
+
+  // Sign-ups sent by a script or a headless browser, not typed by a person.
+  const agent = records
+    .map((r) => r.extra.user_agent)
+    .find((a): a is string => typeof a === "string" && AUTOMATED.test(a));
+  if (agent) push("automatedAgent", `sent by a script or headless browser (${agent.slice(0, 40)})`);
+
+  // Bios and posts that sell something: get-rich offers, crypto signals, follow-for-follow, "link in bio".
+  const spam = records.flatMap((r) => r.texts).find((t) => SPAM.test(t.text));
+  if (spam) push("spamText", `promotional spam in ${spam.field}: "${spam.text.slice(0, 60)}"`);
 
   // Placeholder contact points.
   if (issues.some((i) => i.code === "phone_fake"))

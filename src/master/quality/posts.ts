@@ -45,7 +45,7 @@ function fnv1a(s: string): number {
 }
 
 const HASHES = 24;
-const ROWS_PER_BAND = 3;
+const ROWS_PER_BAND = 2;
 const SEEDS = Array.from(
   { length: HASHES },
   (_, k) => [Math.imul(k + 1, 0x9e3779b1) | 1, Math.imul(k + 7, 0x85ebca6b)] as const,

@@ -164,11 +164,17 @@ describe("fake profiles", () => {
       record("web/2", { name: { given: "Taylor", family: "Swift" }, phones: [{ number: "555-555-5555" }] }),
     ]);
     const none = new Map();
-    expect(fakeRisk(throwaway, none, now, settings)).toMatchObject({ score: 0.7, likelyFake: true });
+    // A throwaway mailbox alone is not enough (people use them too); sent by a script as well, it is.
+    expect(fakeRisk(throwaway, none, now, settings)).toMatchObject({ score: 0.45, likelyFake: false });
+    const scripted = {
+      ...throwaway,
+      records: throwaway.records.map((r) => ({ ...r, extra: { user_agent: "python-requests/2.31.0" } })),
+    };
+    expect(fakeRisk(scripted, none, now, settings)).toMatchObject({ score: 0.78, likelyFake: true });
     expect(fakeRisk(real, none, now, settings)).toMatchObject({ score: 0, likelyFake: false, reasons: [] });
     const f = fakeRisk(famous, none, now, settings);
     expect(f.reasons.map((r) => r.code)).toEqual(["celebrityName", "placeholderPhone"]);
-    expect(f.score).toBeCloseTo(1 - 0.3 * 0.6, 3);
+    expect(f.score).toBeCloseTo(1 - 0.55 * 0.6, 3);
     expect(combine([], settings.fake).score).toBe(0);
   });
 

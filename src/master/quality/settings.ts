@@ -8,14 +8,16 @@ import { z } from "zod";
 const weight = z.number().min(0).max(1);
 
 export const fakeWeights = z.object({
-  disposableEmail: weight.default(0.7),
+  disposableEmail: weight.default(0.45),
   someDisposableEmail: weight.default(0.2),
   placeholderEmail: weight.default(0.6),
   emailFromName: weight.default(0.25),
   gibberishName: weight.default(0.75),
   gibberishNamePart: weight.default(0.45),
   placeholderName: weight.default(0.7),
-  celebrityName: weight.default(0.7),
+  celebrityName: weight.default(0.45),
+  automatedAgent: weight.default(0.6),
+  spamText: weight.default(0.55),
   digitsInName: weight.default(0.35),
   placeholderBirthDate: weight.default(0.6),
   implausibleBirthDate: weight.default(0.4),
@@ -95,7 +97,7 @@ export const qualitySettings = z.object({
            * at least `similarity` of their words (Jaccard).
            */
           minWords: z.number().int().min(1).default(10),
-          similarity: z.number().min(0).max(1).default(0.5),
+          similarity: z.number().min(0).max(1).default(0.3),
         })
         .prefault({}),
     })
