@@ -1,5 +1,7 @@
+import { parseBlockingKey } from "../../resolve/blocking-key.js";
 import { compileComparison } from "../../resolve/comparison.js";
 import { explainPair, type MatchModel } from "../../resolve/model.js";
+import type { RecordTable } from "../../resolve/record-table.js";
 import { type ResolveProgress, type ResolveResult, resolveTable } from "../../resolve/resolve.js";
 import { type ResolveSettingsInput, resolveSettings } from "../../resolve/settings.js";
 import { assignIds } from "../stable-ids.js";
@@ -95,7 +97,9 @@ export function groupHouseholds(
 ): Householding {
   const candidates = all.filter(hasHouseholdEvidence);
   const table = householdTable(candidates);
-  const input = options.settings ?? householdDefaults;
+  const input = options.model
+    ? (options.settings ?? householdDefaults)
+    : liveSettings(options.settings ?? householdDefaults, table);
   const progress = options.progress;
   let result = resolveTable(table, input, {
     ...(options.model ? { model: options.model } : {}),
@@ -174,6 +178,37 @@ export function groupHouseholds(
   }
   groups.sort((a, b) => byEntity(a.members[0] as string, b.members[0] as string));
   return { groups, result, withoutEvidence: all.length - candidates.length };
+}
+
+/**
+ * The settings without what the data cannot speak to: a comparison, blocking or training rule over a feature
+ * no person has (a census has no phones, IP addresses or devices) would have nothing to learn from.
+ */
+export function liveSettings(input: ResolveSettingsInput, table: RecordTable): ResolveSettingsInput {
+  const live = new Set<string>();
+  for (const [name, f] of table.features) {
+    const has =
+      f.kind === "text" ? f.codes.some((c) => c >= 0) : f.kind === "list" ? f.codes.length > 0 : true;
+    if (has) live.add(name);
+  }
+  const usable = (expression: string) => parseBlockingKey(expression).terms.every((t) => live.has(t.feature));
+  const comparisons = input.comparisons
+    .map((c) => ({
+      ...c,
+      levels: c.levels.filter((l) => live.has(l.feature) && (l.kind !== "swapped" || live.has(l.other))),
+    }))
+    .filter((c) => c.levels.length > 0);
+  return {
+    ...input,
+    comparisons: comparisons.length > 0 ? comparisons : input.comparisons,
+    blocking: input.blocking.filter((r) => usable(r.expression)),
+    training: {
+      ...input.training,
+      ...(input.training?.blocking
+        ? { blocking: input.training.blocking.filter((r) => usable(r.expression)) }
+        : {}),
+    },
+  };
 }
 
 /** Entity ids in allocation order (T-2 before T-10). */

@@ -47,8 +47,11 @@ export interface HouseholdCandidate {
   /** Every postcode (a sign-up may give no more), and the main one: the home's, else the most given. */
   postcodes: string[];
   postcode: string | null;
-  /** The golden family name, folded: with the postcode, a blocking key. */
+  /** The golden family name, folded: with the home's number or street, a blocking key. */
   surname: string | null;
+  /** The home's street number and street, apart. */
+  houseNumber: string | null;
+  streetName: string | null;
   family: string[];
   familySound: string[];
   phones: string[];
@@ -215,6 +218,8 @@ export function householdCandidate(
     postcodes: keep("postcodes", postcodeCounts.keys()),
     postcode: mainPostcode,
     surname,
+    houseNumber: top?.[1].address.streetNumber ?? null,
+    streetName: top?.[1].address.street ?? null,
     numberStreet: [
       ...new Set(
         usable.map(([, v]) => `${v.address.streetNumber}|${v.address.street}|${v.address.country ?? ""}`),

@@ -18,6 +18,8 @@ export const householdFeatures = {
   postcodes: "every postcode the person's records give",
   postcode: "the main postcode: the home's, else the one given most",
   surname: "the golden family name, folded",
+  houseNumber: "the home's street number",
+  streetName: "the home's street",
   family: "every family name the person's records give (both parts of a double-barrelled one)",
   familySound: "Double Metaphone codes of those family names",
   phones: "every phone number (E.164)",
@@ -39,6 +41,7 @@ export const householdDefaults: ResolveSettingsInput = {
         { kind: "exact", feature: "building", label: "same building" },
         { kind: "exact", feature: "numberPostcode", label: "same number and postcode" },
         { kind: "exact", feature: "numberStreet", label: "same number and street" },
+        { kind: "jaroWinkler", feature: "numberStreet", threshold: 0.93, label: "similar number and street" },
       ],
     },
     {
@@ -61,6 +64,8 @@ export const householdDefaults: ResolveSettingsInput = {
     { name: "number and postcode", expression: "numberPostcode" },
     { name: "number and street", expression: "numberStreet" },
     { name: "phone", expression: "phones" },
+    { name: "number and family name", expression: "houseNumber & surname" },
+    { name: "street and family name", expression: "streetName & surname" },
     { name: "IP address", expression: "ips" },
     { name: "device", expression: "devices" },
     { name: "email", expression: "emails" },
@@ -70,9 +75,14 @@ export const householdDefaults: ResolveSettingsInput = {
       { name: "same address", expression: "addresses" },
       { name: "same phone", expression: "phones" },
       { name: "same IP address", expression: "ips" },
+      { name: "same family name", expression: "family" },
     ],
   },
+  // People at one home address (flat included) are one household whatever their names: flatmates and partners
+  // who kept their names share nothing else the model could weigh. A shop's or a care home's address shared by
+  // many is a generic value and left out before this rule sees it.
+  deterministic: [{ name: "same home address", expression: "homeAddress" }],
   threshold: 0.5,
-  clustering: { maxClusterSize: 20 },
+  clustering: { maxClusterSize: 20, minDensity: 0.3 },
   maxBlockSize: 20_000,
 };

@@ -17,6 +17,8 @@ export function householdTable(candidates: HouseholdCandidate[]): RecordTable {
       ["postcodes", listFeature(candidates.map((c) => c.postcodes))],
       ["postcode", textFeature(candidates.map((c) => c.postcode))],
       ["surname", textFeature(candidates.map((c) => c.surname))],
+      ["houseNumber", textFeature(candidates.map((c) => c.houseNumber))],
+      ["streetName", textFeature(candidates.map((c) => c.streetName))],
       ["family", listFeature(candidates.map((c) => c.family))],
       ["familySound", listFeature(candidates.map((c) => c.familySound))],
       ["phones", listFeature(candidates.map((c) => c.phones))],
