@@ -55,6 +55,19 @@ describe("activity features", () => {
     expect(activityFeatures(ann, day(-20))).toBeNull();
   });
 
+  it("take traits as records said them before the moment, the latest first", () => {
+    const c: CustomerActivity = {
+      ...ann,
+      traits: { country: null, has_email: 0 },
+      observedTraits: [
+        { at: day(-10), traits: { country: "US", has_email: null } },
+        { at: day(50), traits: { country: "GB", has_email: 1 } },
+      ],
+    };
+    expect(activityFeatures(c, day(10))).toMatchObject({ country: "US", has_email: 0 });
+    expect(activityFeatures(c, day(60))).toMatchObject({ country: "GB", has_email: 1 });
+  });
+
   it("label buying, churning and responding over a window", () => {
     expect(activityLabel(ann, day(40), day(70), { kind: "buy" })).toBe(1);
     expect(activityLabel(ann, day(101), day(200), { kind: "buy" })).toBe(0);

@@ -16,20 +16,36 @@ export interface ActivityEvent {
   name: string;
 }
 
+/** What one record said about a customer's traits, and when: null values say nothing. */
+export interface TraitObservation {
+  at: number;
+  traits: FeatureRow;
+}
+
 export interface CustomerActivity {
   id: string;
   /** Sorted by time. */
   transactions: Transaction[];
   /** Sorted by time. */
   events: ActivityEvent[];
-  /** Country, gender, birth year…: taken as they are now. */
+  /**
+   * Traits and their defaults (every customer has the same keys, so that every row has the same columns):
+   * country, gender, birth year… Taken as they are unless `observedTraits` says otherwise.
+   */
   traits: FeatureRow;
+  /**
+   * Traits as records said them over time, sorted: features as of a moment take the latest value said
+   * before it. A trait known only from a later record (the country of a future order's address) must not
+   * tell the model about that order.
+   */
+  observedTraits?: TraitObservation[];
 }
 
 /** Sorts a customer's transactions and events by time, in place, and returns it. */
 export function sortActivity(c: CustomerActivity): CustomerActivity {
   c.transactions.sort((a, b) => a.at - b.at);
   c.events.sort((a, b) => a.at - b.at);
+  c.observedTraits?.sort((a, b) => a.at - b.at);
   return c;
 }
 
@@ -83,7 +99,13 @@ export function activityFeatures(
   const nt = firstAtOrAfter(c.transactions, asOf);
   const ne = firstAtOrAfter(c.events, asOf);
   const row: FeatureRow = { ...c.traits };
-  const birthYear = typeof c.traits.birth_year === "number" ? c.traits.birth_year : null;
+  if (c.observedTraits) {
+    const known = firstAtOrAfter(c.observedTraits, asOf);
+    for (let k = 0; k < known; k++)
+      for (const [key, value] of Object.entries((c.observedTraits[k] as TraitObservation).traits))
+        if (value !== null && value !== undefined) row[key] = value;
+  }
+  const birthYear = typeof row.birth_year === "number" ? row.birth_year : null;
   if ("birth_year" in row) {
     delete row.birth_year;
     row.age = birthYear === null ? null : new Date(asOf).getUTCFullYear() - birthYear;

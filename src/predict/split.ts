@@ -1,5 +1,10 @@
 import { Random } from "./random.js";
 
+/** A time as people read it: epoch milliseconds as a date, any other number as it is. */
+function moment(t: number): string {
+  return t > 1e11 && t < 1e14 ? new Date(t).toISOString().slice(0, 10) : String(t);
+}
+
 /**
  * Train/test splits. A time-aware split trains on the earlier rows and tests on the later ones — what a model
  * deployed today faces — and never puts two rows of the same moment on both sides. A stratified random split
@@ -32,7 +37,7 @@ export function timeSplit(times: ArrayLike<number>, testFraction: number): Split
   return {
     train: order.slice(0, cut).sort(),
     test: order.slice(cut).sort(),
-    description: `time: the earliest ${cut} rows train, the latest ${n - cut} test (from ${times[order[cut] as number]})`,
+    description: `time: the earliest ${cut} rows train, the latest ${n - cut} test (from ${moment(times[order[cut] as number] as number)})`,
   };
 }
 
@@ -48,7 +53,7 @@ export function cutoffSplit(times: ArrayLike<number>, cutoff: number): Split {
   return {
     train: Uint32Array.from(train),
     test: Uint32Array.from(test),
-    description: `time: rows before ${cutoff} train (${train.length}), the rest test (${test.length})`,
+    description: `time: rows before ${moment(cutoff)} train (${train.length}), the rest test (${test.length})`,
   };
 }
 
