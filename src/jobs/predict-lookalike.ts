@@ -56,6 +56,8 @@ export interface LookalikeJobOptions {
 
 export interface LookalikeReport {
   runId: string | null;
+  /** Weight of the neighbour view in the ranking (given, or chosen by the evaluation). */
+  blend: number;
   name: string;
   seed: { size: number; from: string; unknown: string[] };
   candidates: number;
@@ -109,10 +111,13 @@ function core(frame: Frame, isSeed: Uint8Array, ids: string[], options: Lookalik
   const evaluation = options.evaluate === false ? null : evaluateLookalike(frame, isSeed, settings);
   if (evaluation)
     log(
-      `evaluate: ${evaluation.hidden} hidden seed members, recall in the top 5/10/20 %: ${[evaluation.recall.top5, evaluation.recall.top10, evaluation.recall.top20].map((r) => r.blend.toFixed(3)).join(" / ")}`,
+      `evaluate: ${evaluation.hidden} hidden seed members; blend ${evaluation.blend}: recall in the top 5/10/20 % ${[evaluation.recall.top5, evaluation.recall.top10, evaluation.recall.top20].map((r) => r.blend.toFixed(3)).join(" / ")}`,
     );
-  const result = lookalike(frame, isSeed, settings);
+  // Without a weight of its own, the run uses the one the evaluation found best.
+  const blend = options.blend ?? evaluation?.blend ?? 0.3;
+  const result = lookalike(frame, isSeed, { ...settings, blend });
   return {
+    blend,
     evaluation,
     result,
     ranked: result.ranking.map((r) => ({
@@ -157,9 +162,10 @@ export function lookalikeFromTable(table: InputTable, options: LookalikeJobOptio
     columns: table.columns.filter((c) => !exclude.includes(c)),
     ...(options.categorical ? { categorical: options.categorical } : {}),
   });
-  const { evaluation, result, ranked } = core(frame, isSeed, ids, options);
+  const { blend, evaluation, result, ranked } = core(frame, isSeed, ids, options);
   const report: LookalikeReport = {
     runId: null,
+    blend,
     name: options.name,
     seed: { size: result.seedSize, from, unknown: unknown.slice(0, 20) },
     candidates: ranked.length,
@@ -248,7 +254,7 @@ export async function predictLookalikeOnStore(
     log(
       `data: ${rows.length.toLocaleString("en-US")} profiles, ${found} in the seed, ${frame.columns.length} features`,
     );
-    const { evaluation, result, ranked } = core(frame, isSeed, ids, options);
+    const { blend, evaluation, result, ranked } = core(frame, isSeed, ids, options);
     const top = options.top ?? 1000;
     const n = ranked.length;
     await writeScores(
@@ -264,6 +270,7 @@ export async function predictLookalikeOnStore(
           classifier: Math.round(r.classifier * 1e4) / 1e4,
           neighbours: Math.round(r.neighbours * 1e4) / 1e4,
           audience: options.name,
+          blend,
         },
       })),
     );
@@ -277,6 +284,7 @@ export async function predictLookalikeOnStore(
     });
     const report: LookalikeReport = {
       runId,
+      blend,
       name: options.name,
       seed: { size: found, from: seed.from, unknown: seed.unknown.slice(0, 20) },
       candidates: n,
@@ -287,7 +295,7 @@ export async function predictLookalikeOnStore(
       saved: members.length,
     };
     await finishModelRun(store.db, runId, {
-      parameters: { explanation: result.explanation, features: report.features, blend: options.blend ?? 0.3 },
+      parameters: { explanation: result.explanation, features: report.features, blend },
       evaluation: evaluation as unknown as Record<string, unknown> | null,
       scored: n,
     });

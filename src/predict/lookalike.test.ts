@@ -59,6 +59,16 @@ describe("lookalike", () => {
     expect(evaluation.recall.top20.classifier).toBeGreaterThan(0.45);
     expect(evaluation.recall.top20.neighbours).toBeGreaterThan(0.35);
     expect(evaluation.recall.top5.blend).toBeLessThanOrEqual(evaluation.recall.top10.blend);
+    // The weight chosen is the best of those tried at the top 10 %, and its recall is the one reported.
+    const chosen = evaluation.blends.find((b) => b.weight === evaluation.blend);
+    expect(chosen?.top10).toBe(Math.max(...evaluation.blends.map((b) => b.top10)));
+    expect(chosen?.top10).toBe(evaluation.recall.top10.blend);
+    // Weight 0 is the classifier alone, weight 1 the neighbour view alone.
+    expect(evaluation.blends[0]?.top20).toBeCloseTo(evaluation.recall.top20.classifier, 10);
+    expect(evaluation.blends[evaluation.blends.length - 1]?.top20).toBeCloseTo(
+      evaluation.recall.top20.neighbours,
+      10,
+    );
   });
 
   it("refuses a seed too small to learn from", () => {

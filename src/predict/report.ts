@@ -328,6 +328,7 @@ ${tableHtml(
 
 export interface LookalikeReportInput {
   name: string;
+  blend: number;
   seed: { size: number; from: string };
   candidates: number;
   explanation: FeatureExplanation[];
@@ -348,7 +349,8 @@ export function lookalikeReportHtml(r: LookalikeReportInput): string {
           )
           .join("; ");
   const body = `
-<p>Seed: ${r.seed.size.toLocaleString("en-US")} profiles (${escapeHtml(r.seed.from)}); ${r.candidates.toLocaleString("en-US")} candidates ranked.</p>
+<p>Seed: ${r.seed.size.toLocaleString("en-US")} profiles (${escapeHtml(r.seed.from)}); ${r.candidates.toLocaleString("en-US")} candidates ranked
+by the classifier's rank and the neighbour view's, the latter weighted ${r.blend}.</p>
 ${
   e
     ? `<h2>Half the seed hidden: how many come out on top</h2>
@@ -371,6 +373,11 @@ ${tableHtml(
     e.recall[t].neighbours,
     [0.05, 0.1, 0.2][i] as number,
   ]),
+)}
+<h3>Each weight of the neighbour view tried</h3>
+${tableHtml(
+  ["weight", "top 5 %", "top 10 %", "top 20 %"],
+  e.blends.map((b) => [String(b.weight), b.top5, b.top10, b.top20]),
 )}`
     : ""
 }

@@ -194,7 +194,9 @@ function printLookalike(report: LookalikeReport): void {
   if (report.seed.unknown.length > 0) console.log(`not found: ${report.seed.unknown.join(", ")}`);
   const e = report.evaluation;
   if (e) {
-    console.log(`\nhalf the seed hidden (${e.hidden} profiles): share found in the top of the ranking`);
+    console.log(
+      `\nhalf the seed hidden (${e.hidden} profiles): share found in the top of the ranking (blend: neighbour view weighted ${report.blend})`,
+    );
     console.log(
       table(
         ["", "blend", "classifier", "neighbours", "random"],
@@ -503,7 +505,10 @@ export function registerPredict(program: Command): void {
     .option("--top <n>", "how many of the best candidates to save", "1000")
     .option("--no-evaluate", "skip the hidden-half evaluation")
     .option("--classifier <kind>", "gbdt or logistic", "gbdt")
-    .option("--blend <w>", "weight of the nearest-neighbour view, 0 to 1", "0.3")
+    .option(
+      "--blend <w>",
+      "weight of the nearest-neighbour view, 0 to 1 (default: chosen by the evaluation, else 0.3)",
+    )
     .option("--input <file>", "a feature table instead of the store")
     .option("--delimiter <c>", "the input's delimiter (default: detected)")
     .option("--seed-column <column>", "feature table: the column marking the seed")
@@ -527,7 +532,7 @@ export function registerPredict(program: Command): void {
           top: string;
           evaluate: boolean;
           classifier: string;
-          blend: string;
+          blend?: string;
           seedColumn?: string;
           seedValue?: string;
           id?: string;
@@ -537,7 +542,10 @@ export function registerPredict(program: Command): void {
       ) => {
         if (flags.classifier !== "gbdt" && flags.classifier !== "logistic")
           throw new Error(`--classifier must be gbdt or logistic, not ${flags.classifier}`);
-        const blend = number(flags.blend, "--blend", 0.3, (n) => n >= 0 && n <= 1);
+        const blend =
+          flags.blend === undefined
+            ? undefined
+            : number(flags.blend, "--blend", 0.3, (n) => n >= 0 && n <= 1);
         const drop = list(flags.drop);
         const categorical = list(flags.categorical);
         const options: LookalikeJobOptions = {
@@ -545,7 +553,7 @@ export function registerPredict(program: Command): void {
           top: number(flags.top, "--top", 1000, (n) => Number.isInteger(n) && n > 0),
           evaluate: flags.evaluate,
           classifier: flags.classifier,
-          blend,
+          ...(blend !== undefined ? { blend } : {}),
           ...(flags.seedFile ? { seedFile: flags.seedFile } : {}),
           ...(flags.seedAudience ? { seedAudience: flags.seedAudience } : {}),
           ...(flags.seedWhere ? { seedWhere: flags.seedWhere } : {}),
