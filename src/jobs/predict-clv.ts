@@ -13,6 +13,7 @@ import type { Store } from "../store/open-store.js";
 import { failModelRun, finishModelRun, startModelRun, writeScores } from "../store/scores.js";
 import { loadStoreActivity, type StoreActivity } from "./predict-activity.js";
 import { findColumn, type InputTable } from "./predict-input.js";
+import { storableOptions } from "./predict-options.js";
 import { type ProgressReporter, silentProgress } from "./progress.js";
 
 /**
@@ -310,6 +311,7 @@ export async function predictClvOnStore(
     duplicateOrders: activity.duplicateOrders,
     badAmounts: activity.badAmounts,
     rates: options.rates ?? null,
+    options: storableOptions(options),
   };
   const runId = await startModelRun(store.db, { kind: "clv", name: "clv", inputs });
   try {

@@ -22,6 +22,7 @@ import {
 } from "../store/scores.js";
 import { loadStoreActivity } from "./predict-activity.js";
 import { findColumn, type InputTable } from "./predict-input.js";
+import { storableOptions } from "./predict-options.js";
 import { type ProgressReporter, silentProgress } from "./progress.js";
 
 /**
@@ -232,6 +233,7 @@ export async function predictLookalikeOnStore(
       seedSize: seed.ids.size,
       unknown: seed.unknown.slice(0, 20),
       top: options.top ?? 1000,
+      options: storableOptions(options),
     },
   });
   try {

@@ -32,6 +32,7 @@ import type { Store } from "../store/open-store.js";
 import { failModelRun, finishModelRun, startModelRun, writeScores } from "../store/scores.js";
 import { loadStoreActivity } from "./predict-activity.js";
 import { activityFromTable, findColumn, type InputTable, parseDate } from "./predict-input.js";
+import { storableOptions } from "./predict-options.js";
 import { type ProgressReporter, silentProgress } from "./progress.js";
 
 /**
@@ -311,6 +312,7 @@ export async function predictPropensityOnStore(
       records: activity.records,
       transactions: activity.transactions,
       realtimeEvents: activity.realtimeEvents,
+      options: storableOptions(options),
     },
   });
   try {

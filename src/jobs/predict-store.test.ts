@@ -13,6 +13,7 @@ import { loadStoreActivity } from "./predict-activity.js";
 import { predictClvOnStore } from "./predict-clv.js";
 import { predictLookalikeOnStore } from "./predict-lookalike.js";
 import { predictPropensityOnStore } from "./predict-propensity.js";
+import { refreshScores } from "./predict-refresh.js";
 
 /** A generated shop: 600 people's CRM records, orders and app events, imported and mastered. */
 let dir: string;
@@ -108,6 +109,32 @@ describe.each(await testEngines())("predictive scores on $name", (engine) => {
     expect(first.find((s) => s.name === "lookalike:best-buyers")?.details).toMatchObject({ rank: 1 });
     await expect(predictLookalikeOnStore(t.store, { name: "x", seedWhere: "clv>>3" })).rejects.toThrow(
       /not a condition/,
+    );
+  });
+
+  it("refreshes every score as it was last run, with the same options", async () => {
+    const results = await refreshScores(t.store);
+    expect(results.map((r) => r.name).sort()).toEqual(["clv", "lookalike:best-buyers", "propensity:buy"]);
+    for (const r of results) {
+      expect(r.error).toBeNull();
+      expect(r.runId).not.toBe(r.from);
+      const run = await getModelRun(t.store.db, r.runId as string);
+      const previous = await getModelRun(t.store.db, r.from);
+      expect(run?.inputs.options).toEqual(previous?.inputs.options);
+    }
+    // The propensity run kept its 120-day horizon; the scores now come from the new runs.
+    const propensity = await getModelRun(
+      t.store.db,
+      results.find((r) => r.kind === "propensity")?.runId as string,
+    );
+    expect(propensity?.inputs).toMatchObject({
+      horizonDays: 120,
+      options: { target: "buy", horizonDays: 120 },
+    });
+    const [top] = await topScores(t.store.db, "clv", { limit: 1 });
+    const after = await readScores(t.store.db, top?.entityId as string);
+    expect(after.find((s) => s.name === "clv")?.modelRunId).toBe(
+      results.find((r) => r.kind === "clv")?.runId,
     );
   });
 });

@@ -85,17 +85,19 @@ function barChart(
   series: { name: string; values: number[] }[],
   options: { yLabel: string; yMax?: number },
 ): string {
-  const w = Math.max(360, 60 + categories.length * (series.length * 18 + 16));
+  // The legend sits right of the plot, in a column of its own.
+  const legend = 130;
+  const w = Math.max(360, 60 + categories.length * (series.length * 18 + 16)) + legend;
   const h = 280;
   const left = 56;
   const bottom = 40;
   const top = 16;
   const yMax = options.yMax ?? Math.max(1e-9, ...series.flatMap((s) => s.values));
   const Y = (y: number) => h - bottom - (y / yMax) * (h - bottom - top);
-  const group = (w - left - 10) / categories.length;
+  const group = (w - legend - left - 10) / categories.length;
   const bar = Math.min(18, (group - 10) / series.length);
   const parts = [
-    `<line x1="${left}" y1="${h - bottom}" x2="${w - 10}" y2="${h - bottom}" class="axis"/>`,
+    `<line x1="${left}" y1="${h - bottom}" x2="${w - legend - 10}" y2="${h - bottom}" class="axis"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${h - bottom}" class="axis"/>`,
     ...[0, 0.5, 1].map(
       (t) =>
@@ -117,7 +119,7 @@ function barChart(
   });
   series.forEach((s, i) => {
     parts.push(
-      `<rect x="${w - 150}" y="${top + i * 16}" width="10" height="10" fill="${colours[i % colours.length]}"/><text x="${w - 136}" y="${top + 9 + i * 16}" class="tick">${escapeHtml(s.name)}</text>`,
+      `<rect x="${w - legend + 4}" y="${top + i * 16}" width="10" height="10" fill="${colours[i % colours.length]}"/><text x="${w - legend + 18}" y="${top + 9 + i * 16}" class="tick">${escapeHtml(s.name)}</text>`,
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img">${parts.join("")}</svg>`;

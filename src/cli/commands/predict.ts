@@ -22,6 +22,7 @@ import {
   propensityFromTransactions,
   type ScoredRow,
 } from "../../jobs/predict-propensity.js";
+import { refreshScores } from "../../jobs/predict-refresh.js";
 import { silentProgress } from "../../jobs/progress.js";
 import type { ModelKind } from "../../predict/propensity.js";
 import { clvReportHtml, lookalikeReportHtml, propensityReportHtml } from "../../predict/report.js";
@@ -39,6 +40,9 @@ const sig = (x: number | null | undefined) =>
     : Math.abs(x) >= 1e4
       ? x.toExponential(3)
       : x.toPrecision(4);
+/** A mean as people read it: whole numbers from 100 up, three significant digits below. */
+const readable = (x: number) =>
+  !Number.isFinite(x) ? "–" : Math.abs(x) >= 100 ? Math.round(x).toLocaleString("en-US") : x.toPrecision(3);
 const money = (x: number) =>
   x.toLocaleString("en-US", { maximumFractionDigits: 2, minimumFractionDigits: 2 });
 
@@ -218,7 +222,7 @@ function printLookalike(report: LookalikeReport): void {
         x.feature,
         f3(x.importance),
         x.kind === "numeric"
-          ? `${x.seedMean.toPrecision(3)} vs ${x.restMean.toPrecision(3)} (d ${x.effectSize.toFixed(2)})`
+          ? `${readable(x.seedMean)} vs ${readable(x.restMean)} (d ${x.effectSize.toFixed(2)})`
           : x.levels
               .slice(0, 2)
               .map((l) => `${l.level} ×${l.ratio.toFixed(1)}`)
@@ -605,6 +609,40 @@ export function registerPredict(program: Command): void {
         if (flags.report) console.log(`report: ${flags.report}`);
       },
     );
+
+  predict
+    .command("refresh")
+    .description(
+      "run every score again as it was last run (same options, the store as it is now): for a schedule (cron) or on demand",
+    )
+    .option("--name <scores...>", "only these scores (clv, propensity:buy, lookalike:<name>)")
+    .option("--json", "print what was refreshed as JSON")
+    .action(async (flags: { name?: string[]; json?: boolean }) => {
+      await withStore(program.opts<GlobalOptions>(), async (store) => {
+        const results = await refreshScores(store, {
+          ...(flags.name ? { names: flags.name } : {}),
+          progress: flags.json ? silentProgress : terminalProgress(),
+          log: logger(flags.json),
+        });
+        if (flags.json) {
+          console.log(JSON.stringify(results, null, 2));
+        } else if (results.length === 0)
+          console.log("no score has been computed yet: run tessera predict clv|propensity|lookalike first");
+        else
+          console.log(
+            table(
+              ["score", "run", "scored", "result"],
+              results.map((r) => [
+                r.name,
+                r.runId ?? "–",
+                r.scored,
+                r.error ? `failed: ${r.error}` : "refreshed",
+              ]),
+            ),
+          );
+        if (results.some((r) => r.error)) process.exitCode = 1;
+      });
+    });
 
   predict
     .command("runs")
