@@ -4,7 +4,7 @@
  * reuse a store made before with the same size and seed. Also reads the truth (person, household, fake) per
  * record and gives each entity its majority label.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { importSource } from "../src/jobs/import-source.js";
 import { masterRecords } from "../src/jobs/master-records.js";
@@ -62,7 +62,7 @@ export async function generatedStore(options: {
     await masterRecords(store);
     seconds.master = (performance.now() - t) / 1000;
     await store.close();
-    await import("node:fs").then((fs) => fs.writeFileSync(join(base, "ready"), "1"));
+    writeFileSync(join(base, "ready"), "1");
   }
   const store = await openStore({ file });
   const records = Number(

@@ -56,17 +56,15 @@ export function qualityRecordOf(r: StoredRecord): QualityRecord {
     text: t.value,
     at: null,
   }));
-  const posts = (r.attributes.extra ?? {}).posts;
+  const posts = r.attributes.extra?.posts;
   if (Array.isArray(posts)) {
-    for (const p of posts) {
-      if (p && typeof p === "object" && typeof (p as { text?: unknown }).text === "string") {
-        const at = (p as { created_at?: unknown }).created_at;
-        texts.push({
-          field: "posts",
-          text: (p as { text: string }).text,
-          at: typeof at === "string" ? at : null,
-        });
-      }
+    for (const p of posts as { text?: unknown; created_at?: unknown }[]) {
+      if (typeof p?.text !== "string") continue;
+      texts.push({
+        field: "posts",
+        text: p.text,
+        at: typeof p.created_at === "string" ? p.created_at : null,
+      });
     }
   }
   return {
@@ -208,7 +206,7 @@ export async function runQuality(store: Store, options: QualityOptions = {}): Pr
       builder.addRecord(
         r.source,
         recordQuality(r, now, settings),
-        { id: e.id, records: e.records.length, sameSource: 0, firstOfSource: seen === 0 },
+        { records: e.records.length, firstOfSource: seen === 0 },
         { fake: risk.likelyFake, generic: generics[k] === true },
       );
     });

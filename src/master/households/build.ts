@@ -91,7 +91,7 @@ export function groupHouseholds(
     settings?: ResolveSettingsInput;
     model?: MatchModel;
     progress?: ResolveProgress;
-    /** Rounds of re-estimating the model from the households found (when no model is given). Default 3. */
+    /** Rounds of re-estimating the model from the households found (when no model is given). Default 1: more rounds let the model confirm its own links until every u is near zero. */
     refinements?: number;
   } = {},
 ): Householding {
@@ -107,7 +107,7 @@ export function groupHouseholds(
   });
   if (!options.model) {
     const settings = resolveSettings.parse(input);
-    for (let round = 0; round < (options.refinements ?? 3); round++) {
+    for (let round = 0; round < (options.refinements ?? 1); round++) {
       const model = refineModel(result.table, settings, result.model, result.clustering.clusterOf);
       progress?.("refine", `round ${round + 1}: prior ${model.prior.toPrecision(3)}`);
       result = resolveTable(table, input, { model });

@@ -49,9 +49,11 @@ export interface HouseholdCandidate {
   postcode: string | null;
   /** The golden family name, folded: with the home's number or street, a blocking key. */
   surname: string | null;
-  /** The home's street number and street, apart. */
+  /** The home's street number and street, apart (for blocking), and those of every address (to compare). */
   houseNumber: string | null;
   streetName: string | null;
+  houseNumbers: string[];
+  streetNames: string[];
   family: string[];
   familySound: string[];
   phones: string[];
@@ -220,6 +222,8 @@ export function householdCandidate(
     surname,
     houseNumber: top?.[1].address.streetNumber ?? null,
     streetName: top?.[1].address.street ?? null,
+    houseNumbers: [...new Set(usable.map(([, v]) => v.address.streetNumber as string))].sort(),
+    streetNames: [...new Set(usable.map(([, v]) => v.address.street as string))].sort(),
     numberStreet: [
       ...new Set(
         usable.map(([, v]) => `${v.address.streetNumber}|${v.address.street}|${v.address.country ?? ""}`),

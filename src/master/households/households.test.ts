@@ -150,7 +150,14 @@ describe("households", () => {
     const explained = [...(big?.evidence.values() ?? [])].find((e) => e.with !== null);
     expect(explained?.agreed).toContain("address: same home address");
     // The town has no IP addresses or devices: comparisons over them have nothing to learn from and are left out.
-    expect(result.model.comparisons.map((c) => c.name)).toEqual(["address", "family name", "phone", "email"]);
+    expect(result.model.comparisons.map((c) => c.name)).toEqual([
+      "address",
+      "family name",
+      "street",
+      "house number",
+      "phone",
+      "email",
+    ]);
   });
 
   it("keeps household ids stable: the largest part keeps its id, a new group gets a new one", () => {

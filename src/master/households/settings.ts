@@ -20,6 +20,8 @@ export const householdFeatures = {
   surname: "the golden family name, folded",
   houseNumber: "the home's street number",
   streetName: "the home's street",
+  houseNumbers: "the street number of every address",
+  streetNames: "the street of every address",
   family: "every family name the person's records give (both parts of a double-barrelled one)",
   familySound: "Double Metaphone codes of those family names",
   phones: "every phone number (E.164)",
@@ -41,7 +43,6 @@ export const householdDefaults: ResolveSettingsInput = {
         { kind: "exact", feature: "building", label: "same building" },
         { kind: "exact", feature: "numberPostcode", label: "same number and postcode" },
         { kind: "exact", feature: "numberStreet", label: "same number and street" },
-        { kind: "jaroWinkler", feature: "numberStreet", threshold: 0.93, label: "similar number and street" },
       ],
     },
     {
@@ -51,6 +52,15 @@ export const householdDefaults: ResolveSettingsInput = {
         { kind: "jaroWinkler", feature: "family", threshold: 0.9, label: "similar family name" },
         { kind: "exact", feature: "familySound", label: "family names sound the same" },
       ],
+    },
+    // Number and street apart, so that a typo in the street of the same number is told from the house next door.
+    {
+      name: "street",
+      levels: [{ kind: "jaroWinkler", feature: "streetNames", threshold: 0.9, label: "similar street" }],
+    },
+    {
+      name: "house number",
+      levels: [{ kind: "exact", feature: "houseNumbers", label: "same house number" }],
     },
     { name: "phone", levels: [{ kind: "exact", feature: "phones", label: "shared phone" }] },
     { name: "home IP", levels: [{ kind: "exact", feature: "ips", label: "shared IP address" }] },

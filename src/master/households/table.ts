@@ -19,6 +19,8 @@ export function householdTable(candidates: HouseholdCandidate[]): RecordTable {
       ["surname", textFeature(candidates.map((c) => c.surname))],
       ["houseNumber", textFeature(candidates.map((c) => c.houseNumber))],
       ["streetName", textFeature(candidates.map((c) => c.streetName))],
+      ["houseNumbers", listFeature(candidates.map((c) => c.houseNumbers))],
+      ["streetNames", listFeature(candidates.map((c) => c.streetNames))],
       ["family", listFeature(candidates.map((c) => c.family))],
       ["familySound", listFeature(candidates.map((c) => c.familySound))],
       ["phones", listFeature(candidates.map((c) => c.phones))],

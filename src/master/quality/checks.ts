@@ -124,10 +124,9 @@ export function recordQuality(
     if (i.code === "phone_fake") count(validity.phone, "fake");
     else if (i.code === "phone_invalid" && i.severity === "error") count(validity.phone, "unreadable");
   }
-  for (const [k, a] of s.addresses.entries()) {
+  for (let k = 0; k < s.addresses.length; k++) {
     const problem = fieldProblems(`addresses[${k}]`, ADDRESS_PROBLEMS)[0];
     count(validity.address, problem ? problem.code.replace("address_", "") : null);
-    void a;
   }
   const dateIssue = fieldProblems("dateOfBirth", DATE_PROBLEMS)[0];
   if (s.dateOfBirth?.year) count(validity.dateOfBirth, birthDateProblem(s.dateOfBirth, now, settings));

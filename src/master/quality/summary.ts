@@ -81,7 +81,6 @@ interface Acc {
   duplicatesWithinSource: number;
   fakes: number;
   genericValues: number;
-  entities: Set<string>;
 }
 
 function acc(): Acc {
@@ -96,7 +95,6 @@ function acc(): Acc {
     duplicatesWithinSource: 0,
     fakes: 0,
     genericValues: 0,
-    entities: new Set(),
   };
 }
 
@@ -166,11 +164,11 @@ export class QualitySummaryBuilder {
   private readonly byReason: Record<string, number> = {};
   private readonly histogram = new Array<number>(10).fill(0);
 
-  /** One record of an entity: `entityRecords` is how many records the entity holds, `sameSource` of its source. */
+  /** One record of an entity: `records` is how many records the entity holds; the first of its source or not. */
   addRecord(
     source: string,
     q: RecordQuality,
-    entity: { id: string; records: number; sameSource: number; firstOfSource: boolean },
+    entity: { records: number; firstOfSource: boolean },
     flags: { fake: boolean; generic: boolean },
   ): void {
     let s = this.bySource.get(source);
@@ -188,9 +186,6 @@ export class QualitySummaryBuilder {
       if (flags.generic) a.genericValues++;
     }
     if (!entity.firstOfSource) s.duplicatesWithinSource++;
-    if (entity.records > 1 && !this.overall.entities.has(entity.id)) {
-      this.overall.entities.add(entity.id);
-    }
   }
 
   addProfile(q: ProfileQuality, risk: FakeRisk, typos: number): void {
