@@ -36,6 +36,8 @@ export interface ValidityCounts {
 export interface RecordQuality {
   /** Field → present. */
   present: Record<CompletenessField, boolean>;
+  /** Phone numbers by type (mobile, fixed_line, voip…; unknown when not valid). */
+  phoneTypes: Record<string, number>;
   completeness: number;
   validity: Record<ValidityField, ValidityCounts>;
   /** Share of present values that are valid (1 when nothing is present). */
@@ -131,7 +133,10 @@ export function recordQuality(
   const dateIssue = fieldProblems("dateOfBirth", DATE_PROBLEMS)[0];
   if (s.dateOfBirth?.year) count(validity.dateOfBirth, birthDateProblem(s.dateOfBirth, now, settings));
   else if (dateIssue) count(validity.dateOfBirth, dateIssue.code.replace("date_", ""));
-  return summarise(present, validity);
+  const phoneTypes: Record<string, number> = {};
+  for (const p of s.phones)
+    phoneTypes[p.valid ? p.type : "unknown"] = (phoneTypes[p.valid ? p.type : "unknown"] ?? 0) + 1;
+  return { ...summarise(present, validity), phoneTypes };
 }
 
 function summarise(

@@ -44,7 +44,10 @@ function add(map: GroupReasons, entity: string, reason: FakeReason): void {
   else if (!list.some((r) => r.code === reason.code)) list.push(reason);
 }
 
-/** Finds bursts of sign-ups, shared devices and coordinated posts across every entity. */
+/** What one person uses and a farm shares: a device, an app install, an account. */
+const SHARED_KINDS = new Set(["device_id", "anonymous_id", "user_id", "customer_id"]);
+
+/** Finds bursts of sign-ups, shared devices and accounts, and coordinated posts across every entity. */
 export function groupReasons(entities: QualityEntity[], settings: QualitySettings["fake"]): GroupReasons {
   const out: GroupReasons = new Map();
   const w = settings.weights;
@@ -64,7 +67,7 @@ export function groupReasons(entities: QualityEntity[], settings: QualitySetting
           if (list) list.push(post);
           else byIp.set(id.value, [post]);
         }
-        if ((id.type === "device_id" || id.type === "anonymous_id") && name?.given && name.family) {
+        if (SHARED_KINDS.has(id.type) && name?.given && name.family) {
           const key = `${id.type}:${id.value}`;
           let users = byDevice.get(key);
           if (!users) {
@@ -101,7 +104,7 @@ export function groupReasons(entities: QualityEntity[], settings: QualitySetting
       add(out, entity, {
         code: "sharedDevice",
         weight: w.sharedDevice,
-        message: `${device.replace(":", " ")} is used by ${people.size} differently named profiles (${families.size} family names)`,
+        message: `${device.replace(":", " ").replace("_", " ")} is used by ${people.size} differently named profiles (${families.size} family names)`,
       });
   }
   const p = settings.posts;

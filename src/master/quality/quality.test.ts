@@ -64,6 +64,17 @@ describe("record and profile quality", () => {
     expect(q.validityScore).toBe(0);
   });
 
+  it("counts phone numbers by type, an unreadable one as unknown", () => {
+    const q = recordQuality(
+      record("crm/2", {
+        phones: [{ number: "+44 7911 123456" }, { number: "+44 20 7219 3000" }, { number: "12" }],
+      }),
+      now,
+      settings,
+    );
+    expect(q.phoneTypes).toEqual({ mobile: 1, fixed_line: 1, unknown: 1 });
+  });
+
   it("finds conflicting values but not nicknames, and a profile's freshness", () => {
     const records = [
       record(

@@ -158,6 +158,21 @@ export function qualityReportHtml(s: QualitySummary, title = "Tessera data quali
       length: f.records === 0 ? 0 : f.duplicates / f.records,
     })),
   );
+  const types = [...new Set(rows.flatMap(([, , f]) => Object.keys(f.phoneTypes)))].sort();
+  const phoneTypes =
+    types.length === 0
+      ? "<p>No phone numbers.</p>"
+      : `<table><thead><tr><th>source</th>${types.map((t) => `<th>${escapeHtml(t.replaceAll("_", " "))}</th>`).join("")}</tr></thead><tbody>${rows
+          .map(
+            ([, label, f, path]) =>
+              `<tr><th scope="row">${escapeHtml(label)}</th>${types
+                .map(
+                  (t) =>
+                    `<td>${t in f.phoneTypes ? fig(`${path}.phoneTypes.${t}`, f.phoneTypes[t] as number, "count") : "—"}</td>`,
+                )
+                .join("")}</tr>`,
+          )
+          .join("\n")}</tbody></table>`;
   const fakeBars = rows.map(([, label, f, path]) => ({
     label,
     value: f.fakes,
@@ -244,6 +259,9 @@ ${completeness}
 <h2>Validity</h2>
 <p class="note">Share of the values present that are valid: email syntax and not disposable or a role account; phone numbers valid for their country; addresses parsed; plausible birth dates.</p>
 ${validity}
+
+<h2>Phone numbers by type</h2>
+${phoneTypes}
 
 <h2>Duplicates found</h2>
 ${duplicatesChart}

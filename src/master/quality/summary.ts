@@ -27,6 +27,8 @@ export interface SourceFigures {
   completeness: Record<CompletenessField, number>;
   meanCompleteness: number;
   validity: Record<ValidityField, ValidityFigure>;
+  /** Phone numbers by type (mobile, fixed_line, fixed_line_or_mobile, voip…; unknown when not valid). */
+  phoneTypes: Record<string, number>;
   /** Records linked to an entity that holds another record (of any source). */
   duplicates: number;
   /** Records beyond the first of each entity within this source. */
@@ -81,6 +83,7 @@ interface Acc {
   duplicatesWithinSource: number;
   fakes: number;
   genericValues: number;
+  phoneTypes: Record<string, number>;
 }
 
 function acc(): Acc {
@@ -95,6 +98,7 @@ function acc(): Acc {
     duplicatesWithinSource: 0,
     fakes: 0,
     genericValues: 0,
+    phoneTypes: {},
   };
 }
 
@@ -135,6 +139,7 @@ function figures(a: Acc): SourceFigures {
     >,
     meanCompleteness: round(a.completenessSum / n),
     validity: validityFigures(a.validity),
+    phoneTypes: a.phoneTypes,
     duplicates: a.duplicates,
     duplicatesWithinSource: a.duplicatesWithinSource,
     fakes: a.fakes,
@@ -181,6 +186,8 @@ export class QualitySummaryBuilder {
       for (const f of completenessFields) if (q.present[f]) a.present[f]++;
       a.completenessSum += q.completeness;
       addValidity(a.validity, q.validity);
+      for (const [type, n] of Object.entries(q.phoneTypes))
+        a.phoneTypes[type] = (a.phoneTypes[type] ?? 0) + n;
       if (entity.records > 1) a.duplicates++;
       if (flags.fake) a.fakes++;
       if (flags.generic) a.genericValues++;
