@@ -14,13 +14,15 @@ import {
   resolveEntity,
 } from "../store/entities.js";
 import { type EventPage, eventsOfEntity } from "../store/events.js";
+import { type HouseholdView, householdOf } from "../store/households.js";
 import type { Store } from "../store/open-store.js";
 import { fromTime } from "../store/schema.js";
+import { type ProfileScore, readScores } from "../store/scores.js";
 
 /**
  * The profile API's reads: one profile by golden id, alias or `type:value` (email, phone, user_id,
  * anonymous_id, device_id, any identifier the graph holds, or `record:source/id`), with its golden traits and
- * their lineage, identities, linked records and a first page of events; search by name, email or phone; the
+ * their lineage, identities, linked records, a first page of events, the household and the scores; search by name, email or phone; the
  * events timeline; and the change feed.
  */
 
@@ -47,6 +49,10 @@ export interface ProfileDocument {
   identities: ProfileIdentity[];
   records: LinkRow[];
   events: EventPage;
+  /** The household the person lives in now (issue 6), or null. */
+  household: HouseholdView | null;
+  /** Predictive scores (issue 9): lifetime value, propensities, lookalike similarity. */
+  scores: ProfileScore[];
 }
 
 export class LookupError extends Error {
@@ -146,6 +152,8 @@ export async function getProfileDocument(
     identities: await identitiesOf(store, e.id),
     records: await entityLinks(store.db, e.id),
     events: await eventsOfEntity(store.db, e.id, { limit: options.events ?? 20 }),
+    household: await householdOf(store.db, e.id),
+    scores: await readScores(store.db, e.id),
   };
 }
 

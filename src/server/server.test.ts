@@ -92,6 +92,20 @@ describe.each(await testEngines())("the ingest and profile API on $name", (engin
     ]);
     const search = await get("/v1/profiles?name=maria%20l");
     expect(search.body.profiles.map((p: { id: string }) => p.id)).toContain(id);
+    expect(byUser.body.household).toBeNull();
+    await t.store.db
+      .insertInto("profile_score")
+      .values({
+        entity_id: id,
+        name: "clv",
+        value: 123.5,
+        details: "{}",
+        model_run_id: "run-1",
+        computed_at: new Date().toISOString(),
+      })
+      .execute();
+    const scored = await get(`/v1/profiles/${id}`);
+    expect(scored.body.scores).toEqual([expect.objectContaining({ name: "clv", value: 123.5 })]);
     const changes = await get("/v1/changes?after=0");
     expect(changes.body.changes.some((c: { entityId: string }) => c.entityId === id)).toBe(true);
   });
