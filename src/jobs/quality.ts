@@ -47,6 +47,27 @@ export function loadQualitySettings(path?: string): QualitySettingsInput {
   return path ? (JSON.parse(readFileSync(path, "utf8")) as QualitySettingsInput) : {};
 }
 
+/**
+ * The unmapped fields quality, enrichment and householding read; the rest (an app event's dozens of context
+ * fields) is not kept, so that a run over millions of records holds only what it needs.
+ */
+const KEPT_EXTRA = [
+  "user_agent",
+  "amount",
+  "revenue",
+  "currency",
+  "device_model",
+  "device_type",
+  "$.context.device.type",
+];
+
+function keptExtra(extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!extra) return out;
+  for (const k of KEPT_EXTRA) if (extra[k] !== undefined) out[k] = extra[k];
+  return out;
+}
+
 /** A stored record as the quality rules read it. */
 export function qualityRecordOf(r: StoredRecord): QualityRecord {
   const n = r.attributes.name;
@@ -76,7 +97,7 @@ export function qualityRecordOf(r: StoredRecord): QualityRecord {
     rawName,
     rawBirthDate: r.attributes.dateOfBirth ?? null,
     texts,
-    extra: r.attributes.extra ?? {},
+    extra: keptExtra(r.attributes.extra),
   };
 }
 
@@ -113,7 +134,14 @@ export async function loadQualityEntities(
   for await (const page of allGoldenProfiles(store.db)) {
     for (const [id, profile] of page) {
       const e = entities.get(id);
-      if (e) e.profile = profile;
+      // Sightings (every record a value was seen in) are what makes a profile large; the rules do not read them.
+      if (e)
+        e.profile = {
+          ...profile,
+          emails: profile.emails.map((x) => ({ ...x, seen: [] })),
+          phones: profile.phones.map((x) => ({ ...x, seen: [] })),
+          identifiers: [],
+        };
     }
   }
   return { entities, unlinked };
