@@ -270,7 +270,7 @@ export async function runQuality(store: Store, options: QualityOptions = {}): Pr
     });
     if (++done % 20_000 === 0) progress("judge", `${done.toLocaleString("en-US")} profiles`);
   }
-  const summary = builder.finish(at, settings.fake.threshold, generic);
+  const summary = builder.finish(at, settings.fake.threshold, settings.fake.excludeAt, generic);
   lap("judge");
 
   let written = 0;

@@ -17,14 +17,15 @@ const escapeHtml = (s: string) =>
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const int = (x: number) => x.toLocaleString("en-US");
 
-type Kind = "count" | "share";
+/** A count ("1,234"), a share ("12.5%") or a score as it is ("0.5"). */
+type Kind = "count" | "share" | "score";
 
 /** A number as shown, tagged with where it is in the JSON and whether it is a count or a share. */
 function fig(
   path: string,
   value: number,
   kind: Kind,
-  shown: string = kind === "count" ? int(value) : pct(value),
+  shown: string = kind === "count" ? int(value) : kind === "share" ? pct(value) : String(value),
 ): string {
   return `<span class="fig" data-figure="${escapeHtml(path)}" data-kind="${kind}" data-value="${value}">${shown}</span>`;
 }
@@ -267,7 +268,7 @@ ${phoneTypes}
 ${duplicatesChart}
 
 <h2>Likely fakes</h2>
-<p class="note">Profiles whose fake-profile risk is at least ${fig("fakes.threshold", s.fakes.threshold, "count", String(s.fakes.threshold))}; a profile at or above the exclusion score is kept out of audiences and insights.</p>
+<p class="note">Profiles whose fake-profile risk is at least ${fig("fakes.threshold", s.fakes.threshold, "score")}; from ${fig("fakes.excludeAt", s.fakes.excludeAt, "score")} a profile is kept out of audiences and insights.</p>
 ${barChart("Records of likely fakes, per source", fakeBars, { colour: "#c0392b" })}
 ${histogram("Golden profiles by fake-profile risk", s.fakes.scoreHistogram, histogramLabels, "fakes.scoreHistogram")}
 ${reasonBars.length > 0 ? barChart("Reasons given for likely fakes", reasonBars, { colour: "#c0392b" }) : "<p>No likely fakes.</p>"}

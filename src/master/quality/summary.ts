@@ -61,6 +61,7 @@ export interface QualitySummary {
     likely: number;
     excluded: number;
     threshold: number;
+    excludeAt: number;
     byReason: Record<string, number>;
     /** Profiles per tenth of score: [0, 0.1), [0.1, 0.2) … [0.9, 1]. */
     scoreHistogram: number[];
@@ -229,7 +230,7 @@ export class QualitySummaryBuilder {
     this.histogram[bin] = (this.histogram[bin] as number) + 1;
   }
 
-  finish(at: string, threshold: number, generic: GenericValue[]): QualitySummary {
+  finish(at: string, threshold: number, excludeAt: number, generic: GenericValue[]): QualitySummary {
     const overall = figures(this.overall);
     // Overall, the duplicates within "the source" are the records beyond the first of each entity.
     overall.duplicatesWithinSource = this.overall.records - this.profiles;
@@ -259,6 +260,7 @@ export class QualitySummaryBuilder {
         likely: this.likely,
         excluded: this.excluded,
         threshold,
+        excludeAt,
         byReason: this.byReason,
         scoreHistogram: this.histogram,
       },
