@@ -102,13 +102,15 @@ describe.skipIf(!haveChromium)("the quality report in Chromium", () => {
         const expected = at(json, f.path);
         if (typeof expected !== "number" || Number(f.value) !== expected)
           mismatches.push(`${f.path}: page ${f.value}, JSON ${String(expected)}`);
-        // What is shown is that number: a count as written, a share as a percentage.
-        if (f.kind !== "count" && f.kind !== "share")
-          mismatches.push(`${f.path}: neither a count nor a share`);
+        // What is shown is that number: a count as written, a share as a percentage, a score as it is.
+        if (!["count", "share", "score"].includes(f.kind))
+          mismatches.push(`${f.path}: not a count, share or score`);
         const shown =
           f.kind === "count"
             ? (expected as number).toLocaleString("en-US")
-            : `${((expected as number) * 100).toFixed(1)}%`;
+            : f.kind === "share"
+              ? `${((expected as number) * 100).toFixed(1)}%`
+              : String(expected);
         if (!f.text.startsWith(shown)) mismatches.push(`${f.path}: shows "${f.text}", not ${shown}`);
       }
       expect(mismatches).toEqual([]);
