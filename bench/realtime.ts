@@ -1,6 +1,7 @@
 /**
- * The real-time path over loopback: a Tessera server in this process, driven by HTTP clients in this process
- * (so both share the machine's cores), on the embedded SQLite store or PostgreSQL.
+ * The real-time path over loopback: a Tessera server in this process, driven by HTTP clients in a worker
+ * thread (bench/realtime-load.ts; both share the machine's two cores), on the embedded SQLite store or
+ * PostgreSQL.
  *
  *   npx tsx bench/realtime.ts --profiles 100000 [--engine sqlite|postgres] [--seconds 30]
  *
@@ -14,9 +15,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { runServer } from "../src/server/run.js";
 import { createApiKey } from "../src/store/api-keys.js";
 import { dropSchema, openStore, type Store } from "../src/store/open-store.js";
+import { identify } from "./realtime-load.js";
 
 const { values } = parseArgs({
   options: {
@@ -29,52 +32,6 @@ const { values } = parseArgs({
 const profiles = Number(values.profiles);
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
-
-const given = [
-  "Ana",
-  "Ben",
-  "Chloe",
-  "Dev",
-  "Elif",
-  "Femi",
-  "Greta",
-  "Hiro",
-  "Ines",
-  "Jonas",
-  "Kira",
-  "Liam",
-];
-const family = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Haddad", "Kowalski", "Byrne"];
-
-function identify(u: number, tag = "") {
-  return {
-    type: "identify",
-    messageId: `id-${tag}${u}`,
-    userId: `user-${tag}${u}`,
-    anonymousId: `anon-${tag}${u}`,
-    traits: {
-      email: `person.${tag}${u}@mail.shop`,
-      firstName: given[u % given.length],
-      lastName: `${family[(u >> 4) % family.length]}${u % 97}`,
-    },
-  };
-}
-
-let seq = 0;
-function mixed(u: number) {
-  const r = Math.random();
-  const messageId = `mx-${process.pid}-${seq++}`;
-  if (r < 0.7)
-    return {
-      type: "track",
-      messageId,
-      userId: `user-${u}`,
-      event: "Product Viewed",
-      properties: { sku: `S${u % 500}` },
-    };
-  if (r < 0.85) return { type: "page", messageId, anonymousId: `anon-${u}`, name: "Home" };
-  return { type: "identify", messageId, userId: `user-${u}`, traits: { plan: r < 0.9 ? "pro" : "free" } };
-}
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -110,45 +67,54 @@ async function main() {
   };
   const rss = () => `${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB`;
 
-  // 1. preload
+  // 1. preload, from a worker thread
   let t = performance.now();
-  let next = 0;
+  const load = (mode: "preload" | "mixed", onSent: (n: number) => void) => {
+    // The worker registers tsx's loader first (src/jobs/typescript-worker.mjs), then runs the load script.
+    const worker = new Worker(new URL("../src/jobs/typescript-worker.mjs", import.meta.url), {
+      workerData: {
+        typescriptScript: new URL("./realtime-load.ts", import.meta.url).href,
+        url: server.url,
+        auth,
+        mode,
+        from: 0,
+        to: profiles,
+        profiles,
+        clients,
+      },
+    });
+    const done = new Promise<number>((resolve, reject) => {
+      worker.on("message", (m: { sent?: number; done?: number }) => {
+        if (m.sent) onSent(m.sent);
+        if (m.done !== undefined) resolve(m.done);
+      });
+      worker.once("error", reject);
+    });
+    return { worker, done };
+  };
+  let loaded = 0;
   let lastLog = t;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < profiles) {
-        const from = next;
-        next += 100;
-        await post(Array.from({ length: Math.min(100, profiles - from) }, (_, k) => identify(from + k)));
-        const now = performance.now();
-        if (now - lastLog > 10_000) {
-          lastLog = now;
-          console.error(
-            `preload ${Math.min(next, profiles).toLocaleString("en-US")} / ${profiles.toLocaleString("en-US")}`,
-          );
-        }
-      }
-    }),
-  );
+  await load("preload", (n) => {
+    loaded += n;
+    const now = performance.now();
+    if (now - lastLog > 10_000) {
+      lastLog = now;
+      console.error(`preload ${loaded.toLocaleString("en-US")} / ${profiles.toLocaleString("en-US")}`);
+    }
+  }).done;
   const preloadS = (performance.now() - t) / 1000;
   console.error(
     `preload: ${profiles} identify (new profiles) in ${preloadS.toFixed(1)} s = ${(profiles / preloadS).toFixed(0)}/s, rss ${rss()}`,
   );
 
-  // 2. sustained mixed load, with visibility probes
+  // 2. sustained mixed load from the worker, with visibility probes from here
   let sent = 0;
   let stop = false;
   const visible: number[] = [];
   t = performance.now();
-  const load = Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (!stop) {
-        const batch = Array.from({ length: 100 }, () => mixed(Math.floor(Math.random() * profiles)));
-        await post(batch);
-        sent += batch.length;
-      }
-    }),
-  );
+  const mixedLoad = load("mixed", (n) => {
+    sent += n;
+  });
   let probe = 0;
   const probes = (async () => {
     while (!stop) {
@@ -169,7 +135,9 @@ async function main() {
   })();
   await new Promise((res) => setTimeout(res, seconds * 1000));
   stop = true;
-  await Promise.all([load, probes]);
+  mixedLoad.worker.postMessage("stop");
+  await Promise.all([mixedLoad.done, probes]);
+  await mixedLoad.worker.terminate();
   const loadS = (performance.now() - t) / 1000;
   console.error(`sustained: ${sent} events in ${loadS.toFixed(1)} s = ${(sent / loadS).toFixed(0)}/s`);
 

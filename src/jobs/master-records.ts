@@ -31,6 +31,7 @@ import {
 import { loadIdentityLinks } from "../store/identities.js";
 import { latestMemberRecords } from "../store/member-records.js";
 import type { Store } from "../store/open-store.js";
+import { genericValueExclusions } from "../store/quality.js";
 import { loadDecisionPairs, type NewReviewItem, putState, replaceReviewQueue } from "../store/stewardship.js";
 import { loadSettings } from "./resolve-records.js";
 
@@ -106,8 +107,11 @@ export async function masterRecords(store: Store, options: MasterOptions = {}): 
   const model = options.modelPath
     ? (JSON.parse(readFileSync(options.modelPath, "utf8")) as MatchModel)
     : undefined;
+  // Values shared by too many entities (a call centre's phone, a placeholder email) link nobody (issue 6).
+  const excludedValues = await genericValueExclusions(store.db);
   const result = resolveInMemory(records, loadSettings(options.settingsPath), {
     ...(model ? { model } : {}),
+    excludedValues,
     progress,
     cannotLink: constraints.cannotLink,
     mustLink: constraints.mustLink,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import type { EventLog } from "../bus/event-log.js";
 import { InProcessEventLog } from "../bus/in-process.js";
 import { NatsEventLog, ResolverWorker } from "../bus/nats.js";
@@ -36,6 +37,10 @@ export interface RunningServer {
 }
 
 export async function runServer(store: Store, o: RunOptions = {}): Promise<RunningServer> {
+  // Many small commits: checkpoint the WAL every ~80 MB rather than every 4 MB, so that hot pages (index roots,
+  // the id sequence) are copied into the database once per checkpoint instead of once per few commits. Measured
+  // on the real-time bench: 4,300 → 6,500 events/s; a checkpointing thread of its own gained nothing more.
+  if (store.dialect === "sqlite") await sql`pragma wal_autocheckpoint = 20000`.execute(store.db);
   const ingest = new LiveIngest(store, o);
   let log: EventLog;
   let worker: ResolverWorker | null = null;
@@ -76,6 +81,7 @@ export async function runServer(store: Store, o: RunOptions = {}): Promise<Runni
       await log.close();
       await worker?.stop();
       await dispatcher?.stop();
+      if (store.dialect === "sqlite") await sql`pragma wal_autocheckpoint = 1000`.execute(store.db);
     },
   };
 }
