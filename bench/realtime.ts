@@ -94,14 +94,16 @@ async function main() {
   };
   let loaded = 0;
   let lastLog = t;
-  await load("preload", (n) => {
+  const preload = load("preload", (n) => {
     loaded += n;
     const now = performance.now();
     if (now - lastLog > 10_000) {
       lastLog = now;
       console.error(`preload ${loaded.toLocaleString("en-US")} / ${profiles.toLocaleString("en-US")}`);
     }
-  }).done;
+  });
+  await preload.done;
+  await preload.worker.terminate();
   const preloadS = (performance.now() - t) / 1000;
   console.error(
     `preload: ${profiles} identify (new profiles) in ${preloadS.toFixed(1)} s = ${(profiles / preloadS).toFixed(0)}/s, rss ${rss()}`,

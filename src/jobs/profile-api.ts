@@ -112,13 +112,16 @@ async function viaIdentity(
 }
 
 export async function identitiesOf(store: Store, id: string): Promise<ProfileIdentity[]> {
+  const keys = (
+    await store.db.selectFrom("entity_link").select("record_key").where("entity_id", "=", id).execute()
+  ).map((r) => r.record_key);
+  if (keys.length === 0) return [];
   const rows = await store.db
-    .selectFrom("identity as i")
-    .innerJoin("entity_link as l", "l.record_key", "i.record_key")
-    .select(["i.kind", "i.value", "i.record_key", "i.first_seen", "i.last_seen", "i.generic"])
-    .where("l.entity_id", "=", id)
-    .orderBy("i.kind")
-    .orderBy("i.value")
+    .selectFrom("identity")
+    .select(["kind", "value", "record_key", "first_seen", "last_seen", "generic"])
+    .where("record_key", "in", keys)
+    .orderBy("kind")
+    .orderBy("value")
     .execute();
   return rows.map((r) => ({
     kind: r.kind,

@@ -123,12 +123,12 @@ export async function eventsOfEntity(
   options: { limit?: number; before?: string | null; types?: string[]; name?: string } = {},
 ): Promise<EventPage> {
   const limit = Math.max(1, Math.min(options.limit ?? 50, 1000));
-  let q = db
-    .selectFrom("event")
-    .selectAll()
-    .where("record_key", "in", (eb) =>
-      eb.selectFrom("entity_link").select("record_key").where("entity_id", "=", entityId),
-    );
+  // The entity's records first: a subquery may be planned as a scan of the event table by time.
+  const keys = (
+    await db.selectFrom("entity_link").select("record_key").where("entity_id", "=", entityId).execute()
+  ).map((r) => r.record_key);
+  if (keys.length === 0) return { events: [], next: null };
+  let q = db.selectFrom("event").selectAll().where("record_key", "in", keys);
   if (options.types && options.types.length > 0) q = q.where("type", "in", options.types);
   if (options.name) q = q.where("name", "=", options.name);
   if (options.before) {

@@ -26,28 +26,51 @@ function byKind(ids: EventIdentifier[]): Map<string, string[]> {
   return out;
 }
 
-/** What the graph knows of these identifiers, keyed `kind:value`. */
+/** The entity each of these records is linked to. */
+async function linksOf(db: Db, recordKeys: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(recordKeys)];
+  for (let i = 0; i < unique.length; i += chunk) {
+    const rows = await db
+      .selectFrom("entity_link")
+      .select(["record_key", "entity_id"])
+      .where("record_key", "in", unique.slice(i, i + chunk))
+      .execute();
+    for (const r of rows) out.set(r.record_key, r.entity_id);
+  }
+  return out;
+}
+
+/**
+ * What the graph knows of these identifiers, keyed `kind:value`. Two indexed reads (identifiers, then their
+ * records' links) rather than a join, which PostgreSQL may plan as a scan of every link.
+ */
 export async function loadIdentities(db: Db, ids: EventIdentifier[]): Promise<Map<string, KnownIdentifier>> {
-  const out = new Map<string, KnownIdentifier>();
+  const rows: { kind: string; value: string; record_key: string; generic: number; shared: number }[] = [];
   for (const [kind, values] of byKind(ids)) {
     const unique = [...new Set(values)];
-    for (let i = 0; i < unique.length; i += chunk) {
-      const rows = await db
-        .selectFrom("identity as i")
-        .leftJoin("entity_link as l", "l.record_key", "i.record_key")
-        .select(["i.kind", "i.value", "i.record_key", "i.generic", "i.shared", "l.entity_id"])
-        .where("i.kind", "=", kind)
-        .where("i.value", "in", unique.slice(i, i + chunk))
-        .execute();
-      for (const r of rows)
-        out.set(`${r.kind}:${r.value}`, {
-          recordKey: r.record_key,
-          entityId: r.entity_id ?? null,
-          generic: Number(r.generic) === 1,
-          shared: Number(r.shared),
-        });
-    }
+    for (let i = 0; i < unique.length; i += chunk)
+      rows.push(
+        ...(await db
+          .selectFrom("identity")
+          .select(["kind", "value", "record_key", "generic", "shared"])
+          .where("kind", "=", kind)
+          .where("value", "in", unique.slice(i, i + chunk))
+          .execute()),
+      );
   }
+  const links = await linksOf(
+    db,
+    rows.map((r) => r.record_key),
+  );
+  const out = new Map<string, KnownIdentifier>();
+  for (const r of rows)
+    out.set(`${r.kind}:${r.value}`, {
+      recordKey: r.record_key,
+      entityId: links.get(r.record_key) ?? null,
+      generic: Number(r.generic) === 1,
+      shared: Number(r.shared),
+    });
   return out;
 }
 
@@ -58,14 +81,24 @@ export async function identifiersOfEntities(
 ): Promise<Map<string, EventIdentifier[]>> {
   const out = new Map<string, EventIdentifier[]>(entityIds.map((e) => [e, []]));
   const unique = [...new Set(entityIds)];
+  const entityOf = new Map<string, string>();
   for (let i = 0; i < unique.length; i += chunk) {
-    const rows = await db
-      .selectFrom("identity as i")
-      .innerJoin("entity_link as l", "l.record_key", "i.record_key")
-      .select(["i.kind", "i.value", "l.entity_id"])
-      .where("l.entity_id", "in", unique.slice(i, i + chunk))
+    const links = await db
+      .selectFrom("entity_link")
+      .select(["record_key", "entity_id"])
+      .where("entity_id", "in", unique.slice(i, i + chunk))
       .execute();
-    for (const r of rows) out.get(r.entity_id)?.push({ kind: r.kind, value: r.value });
+    for (const l of links) entityOf.set(l.record_key, l.entity_id);
+  }
+  const keys = [...entityOf.keys()];
+  for (let i = 0; i < keys.length; i += chunk) {
+    const rows = await db
+      .selectFrom("identity")
+      .select(["kind", "value", "record_key"])
+      .where("record_key", "in", keys.slice(i, i + chunk))
+      .execute();
+    for (const r of rows)
+      out.get(entityOf.get(r.record_key) as string)?.push({ kind: r.kind, value: r.value });
   }
   return out;
 }
