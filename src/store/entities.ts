@@ -370,19 +370,21 @@ export async function writeEntityChanges(trx: Db, w: EntityWrites): Promise<void
       )
       .execute(),
   );
+  // One statement per record count rather than per entity: counts repeat, entities are many.
+  const byCount = new Map<number, string[]>();
   for (const e of w.active) {
-    await trx
-      .updateTable("entity")
-      .set({
-        status: "active",
-        merged_into: null,
-        absorbed_records: null,
-        records: e.records,
-        updated_at: at,
-      })
-      .where("id", "=", e.id)
-      .execute();
+    const ids = byCount.get(e.records);
+    if (ids) ids.push(e.id);
+    else byCount.set(e.records, [e.id]);
   }
+  for (const [records, ids] of byCount)
+    await inBatches(ids, chunk, (batch) =>
+      trx
+        .updateTable("entity")
+        .set({ status: "active", merged_into: null, absorbed_records: null, records, updated_at: at })
+        .where("id", "in", batch)
+        .execute(),
+    );
   for (const m of w.merged) {
     await trx
       .updateTable("entity")
