@@ -234,6 +234,7 @@ export class LiveIngest {
     const guards = this.guards;
     const allIds = items.flatMap((i) => i.ids);
     const known = await loadIdentities(trx, allIds);
+    await knownFromLookups(trx, allIds, known);
     const actorKeys = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
     const entityOfRecord = new Map<string, string>();
     for (let i = 0; i < actorKeys.length; i += 500) {
@@ -598,6 +599,47 @@ export class LiveIngest {
         .insertInto("quality_finding")
         .values(rows.slice(i, i + 500))
         .execute();
+  }
+}
+
+/**
+ * Emails and phones the graph has not seen may still be known to batch profiles (imported records): those
+ * count as held by that profile, through one of its records, so that a live event finds the customer the CRM
+ * already knows instead of starting a duplicate.
+ */
+async function knownFromLookups(
+  trx: Trx,
+  ids: EventIdentifier[],
+  known: Map<string, { recordKey: string; entityId: string | null; generic: boolean; shared: number }>,
+): Promise<void> {
+  for (const kind of ["email", "phone"] as const) {
+    const values = [
+      ...new Set(ids.filter((i) => i.kind === kind && !known.has(identifierKey(i))).map((i) => i.value)),
+    ];
+    for (let i = 0; i < values.length; i += 500) {
+      const rows = await trx
+        .selectFrom("golden_lookup")
+        .select(["value", "entity_id"])
+        .where("kind", "=", kind)
+        .where("value", "in", values.slice(i, i + 500))
+        .orderBy("entity_id")
+        .execute();
+      const entityOf = new Map<string, string>();
+      for (const r of rows) if (!entityOf.has(r.value)) entityOf.set(r.value, r.entity_id);
+      if (entityOf.size === 0) continue;
+      const links = await trx
+        .selectFrom("entity_link")
+        .select(["entity_id", "record_key"])
+        .where("entity_id", "in", [...new Set(entityOf.values())])
+        .orderBy("record_key")
+        .execute();
+      const recordOf = new Map<string, string>();
+      for (const l of links) if (!recordOf.has(l.entity_id)) recordOf.set(l.entity_id, l.record_key);
+      for (const [value, entityId] of entityOf) {
+        const recordKey = recordOf.get(entityId);
+        if (recordKey) known.set(`${kind}:${value}`, { recordKey, entityId, generic: false, shared: 0 });
+      }
+    }
   }
 }
 

@@ -6,13 +6,14 @@ import { buildRecordTable } from "../resolve/features.js";
 import { explainPair, type MatchModel, pairScorer, probabilityOf } from "../resolve/model.js";
 import { runFeatures } from "../resolve/resolve.js";
 import { personDefaults, resolveSettings } from "../resolve/settings.js";
+import { fold } from "../standardize/fold.js";
 import type { Database } from "../store/schema.js";
 import { loadSettings } from "./resolve-records.js";
 
 /**
  * The live match of records an identify call changed, with the trained model of the batch engine and the
  * same scoring code: candidates are the records of profiles that share an email or a phone with the record
- * (the golden lookup), each pair is scored, and the best pair per candidate profile decides — at or above
+ * (the golden lookups: email, phone, the folded full name), each pair is scored, and the best pair per candidate profile decides — at or above
  * the model's threshold the profiles merge, in the uncertain band below it the pair goes to the review queue.
  */
 
@@ -77,11 +78,15 @@ export class LiveMatcher {
       const view = await matchViews(trx, [key]);
       const record = view.get(key);
       if (!record || !own) continue;
+      // Candidates: profiles sharing an email, a phone or the full name (folded, as golden lookups keep it).
+      const given = record.name?.given ? fold(record.name.given) : "";
+      const family = record.name?.family ? fold(record.name.family) : "";
       const lookups = [
         ...record.emails
           .filter((e) => e.valid && e.canonical)
           .map((e) => ({ kind: "email", value: e.canonical })),
         ...record.phones.filter((p) => p.e164).map((p) => ({ kind: "phone", value: p.e164 as string })),
+        ...(given && family ? [{ kind: "name", value: `${given} ${family}` }] : []),
       ];
       if (lookups.length === 0) continue;
       const entities = new Set<string>();
@@ -125,7 +130,9 @@ export class LiveMatcher {
         }),
       ];
       const table = buildRecordTable(records, this.features);
-      const compiled = this.model.specs.map((s) => compileComparison(s, table));
+      // Term frequencies would be read off this handful of records, where every candidate shares the name: the
+      // live score uses each level's own weight instead.
+      const compiled = this.model.specs.map((s) => compileComparison({ ...s, termFrequency: false }, table));
       const scorer = pairScorer(this.model, compiled);
       const best = new Map<string, { p: number; j: number }>();
       for (let j = 1; j < records.length; j++) {

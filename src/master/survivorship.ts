@@ -342,6 +342,11 @@ export function lookupKeys(
   for (const r of members) {
     for (const e of r.standardized.emails) if (e.canonical) add("email", e.canonical);
     for (const p of r.standardized.phones) if (p.e164) add("phone", p.e164);
+    // Each record's own name too ("given family"): live matching looks candidates up by it.
+    const m = r.standardized.name;
+    const given = m?.given ? fold(m.given) : "";
+    const family = m?.family ? fold(m.family) : "";
+    if (given && family) add("name", `${given} ${family}`);
   }
   for (const p of profile.phones) if (p.value.startsWith("+")) add("phone", p.value);
   // The golden name, folded, for search by name (a prefix of "given family" or of "family given").
