@@ -23,6 +23,8 @@ export interface RunOptions extends IngestOptions {
   /** Stream name with NATS (tests use their own). */
   stream?: string;
   webhooks?: boolean;
+  /** Most events waiting to be made durable before requests are answered 429. Default 50,000. */
+  maxPending?: number;
   logger?: boolean;
   extras?: ServerOptions["extras"];
   onBatch?: (report: IngestReport, seconds: number) => void;
@@ -57,6 +59,7 @@ export async function runServer(store: Store, o: RunOptions = {}): Promise<Runni
       );
   } else {
     log = new InProcessEventLog((events) => ingest.apply(events), {
+      ...(o.maxPending ? { maxPending: o.maxPending } : {}),
       ...(o.onBatch ? { onBatch: o.onBatch } : {}),
       ...(o.onError ? { onError: o.onError } : {}),
     });

@@ -192,6 +192,30 @@ describe.each(await testEngines())("the ingest and profile API on $name", (engin
     expect(findings[0]?.message).toMatch(/two different user_ids/);
   });
 
+  it("answers 429 with Retry-After when more events wait than the log takes, and accepts nothing of that request", async () => {
+    const small = await runServer(t.store, { port: 0, webhooks: false, maxPending: 2 });
+    try {
+      const batch = {
+        batch: [1, 2, 3].map((i) => ({
+          type: "track",
+          anonymousId: "busy",
+          event: "x",
+          messageId: `busy-${i}`,
+        })),
+      };
+      const r = await fetch(`${small.url}/v1/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${write}` },
+        body: JSON.stringify(batch),
+      });
+      expect(r.status).toBe(429);
+      expect(r.headers.get("retry-after")).toBe("1");
+      expect(await countEvents(t.store.db)).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("serves analytics.js settings for a write key and an OpenAPI document", async () => {
     const s = await fetch(`${server.url}/v1/projects/${write}/settings`);
     expect(s.status).toBe(200);
