@@ -1,4 +1,5 @@
 import { createGunzip, createInflate } from "node:zlib";
+import cors from "@fastify/cors";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { EventLog } from "../bus/event-log.js";
@@ -47,6 +48,23 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         },
       },
       security: [{ basic: [] }, { bearer: [] }],
+    },
+  });
+
+  // Browsers send events from customers' own sites: the ingest calls and analytics.js settings answer any
+  // origin (the write key is public by design, as Segment's is); profiles and admin are not opened to browsers.
+  await app.register(cors, {
+    delegator: (request, done) => {
+      const path = request.url ?? "";
+      const open =
+        /^\/v1\/(?:[a-z]+|projects\/[^/]+\/settings)(?:\?|$)/.test(path) &&
+        !path.startsWith("/v1/profiles") &&
+        !path.startsWith("/v1/changes") &&
+        !path.startsWith("/v1/admin");
+      done(
+        null,
+        open ? { origin: true, methods: ["GET", "POST", "OPTIONS"], maxAge: 86_400 } : { origin: false },
+      );
     },
   });
 
