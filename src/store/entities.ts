@@ -77,25 +77,25 @@ export function splitRecordKey(key: string): { source: string; sourceRecordId: s
   return { source: key.slice(0, slash), sourceRecordId: key.slice(slash + 1) };
 }
 
-/** Allocates `count` new sequence numbers inside the caller's transaction. */
-export async function allocateSeqs(trx: Db, count: number): Promise<number[]> {
+/** Allocates `count` new numbers of a sequence (entities' by default) inside the caller's transaction. */
+export async function allocateSeqs(trx: Db, count: number, sequence = "entity"): Promise<number[]> {
   if (count === 0) return [];
   const row = await trx
     .selectFrom("id_sequence")
     .select("next_value")
-    .where("name", "=", "entity")
+    .where("name", "=", sequence)
     .executeTakeFirst();
   const first = row ? fromCount(row.next_value) : 1;
   if (row)
     await trx
       .updateTable("id_sequence")
       .set({ next_value: first + count })
-      .where("name", "=", "entity")
+      .where("name", "=", sequence)
       .execute();
   else
     await trx
       .insertInto("id_sequence")
-      .values({ name: "entity", next_value: first + count })
+      .values({ name: sequence, next_value: first + count })
       .execute();
   return Array.from({ length: count }, (_, i) => first + i);
 }

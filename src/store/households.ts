@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { HouseholdAddress, HouseholdAggregates, MemberEvidence } from "../master/households/build.js";
 import type { MatchModel } from "../resolve/model.js";
-import { resolveEntity } from "./entities.js";
+import { allocateSeqs, resolveEntity } from "./entities.js";
 import { type Database, fromCount, fromJson, fromTime } from "./schema.js";
 
 /**
@@ -20,26 +20,8 @@ export function formatHouseholdId(seq: number): string {
 }
 
 /** Allocates `count` household sequence numbers inside the caller's transaction. */
-export async function allocateHouseholdSeqs(trx: Db, count: number): Promise<number[]> {
-  if (count === 0) return [];
-  const row = await trx
-    .selectFrom("id_sequence")
-    .select("next_value")
-    .where("name", "=", "household")
-    .executeTakeFirst();
-  const first = row ? fromCount(row.next_value) : 1;
-  if (row)
-    await trx
-      .updateTable("id_sequence")
-      .set({ next_value: first + count })
-      .where("name", "=", "household")
-      .execute();
-  else
-    await trx
-      .insertInto("id_sequence")
-      .values({ name: "household", next_value: first + count })
-      .execute();
-  return Array.from({ length: count }, (_, i) => first + i);
+export function allocateHouseholdSeqs(trx: Db, count: number): Promise<number[]> {
+  return allocateSeqs(trx, count, "household");
 }
 
 /** Person → the household they are in now. */
