@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestStore, testEngines } from "../store/testing.js";
+import { chromiumArgs, chromiumPath, hasChromium } from "../testing/chromium.js";
 import { runQuality } from "./quality.js";
 import { type Fixture, loadFixture, makeFixture } from "./quality-fixture.js";
 import { writeQualityReport } from "./quality-report.js";
@@ -14,8 +15,7 @@ import { writeQualityReport } from "./quality-report.js";
  * an error, draw its charts, and show exactly the figures of the JSON written beside it.
  */
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
+const haveChromium = hasChromium;
 if (!haveChromium) console.warn(`skipping the quality report's browser test: no Chromium at ${chromiumPath}`);
 
 const now = () => new Date("2026-01-01T00:00:00.000Z");
@@ -52,16 +52,7 @@ describe.skipIf(!haveChromium)("the quality report in Chromium", () => {
     // A fresh profile of its own: launchPersistentContext is how Playwright takes a user data dir.
     const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
       executablePath: chromiumPath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: chromiumArgs,
     });
     try {
       const page = await browser.newPage();

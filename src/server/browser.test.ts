@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../store/api-keys.js";
 import { countEvents } from "../store/events.js";
 import { type TestStore, testEngines } from "../store/testing.js";
+import { chromiumArgs, chromiumPath, hasChromium } from "../testing/chromium.js";
 import { type RunningServer, runServer } from "./run.js";
 
 /**
@@ -16,12 +17,11 @@ import { type RunningServer, runServer } from "./run.js";
  * the host.
  */
 
-const chromiumPath = "/usr/bin/chromium";
 const require = createRequire(import.meta.url);
 const bundle = join(require.resolve("@segment/analytics-next/package.json"), "../dist/umd/index.js");
 const sqlite = (await testEngines()).find((e) => e.name === "sqlite");
 
-describe.skipIf(!existsSync(chromiumPath) || !sqlite)("analytics.js in Chromium", () => {
+describe.skipIf(!hasChromium || !sqlite)("analytics.js in Chromium", () => {
   let t: TestStore;
   let tessera: RunningServer;
   let site: Server;
@@ -56,16 +56,7 @@ describe.skipIf(!existsSync(chromiumPath) || !sqlite)("analytics.js in Chromium"
   it("identifies and tracks from the page, and the profile holds both", { timeout: 60_000 }, async () => {
     const browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: chromiumArgs,
     });
     try {
       const page = await browser.newPage();
