@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { deriveEntity } from "../master/entity-state.js";
 import {
@@ -17,11 +16,9 @@ import {
   survivorshipSettings,
 } from "../master/survivorship-settings.js";
 import type { AcceptedEvent, EventIdentifier } from "../model/event.js";
-import { matchViewJson } from "../model/match-record.js";
 import type { RecordAttributes } from "../model/source-record.js";
 import type { RejectedEvent } from "../sources/segment.js";
 import { actorAttributes } from "../sources/segment.js";
-import { standardizeRecord } from "../standardize/record.js";
 import {
   allocateSeqs,
   type EntityState,
@@ -30,6 +27,7 @@ import {
   getProfiles,
   type LinkEvidence,
   recordsOf,
+  splitRecordKey,
   writeEntityChanges,
 } from "../store/entities.js";
 import { insertNewEvents } from "../store/events.js";
@@ -37,6 +35,7 @@ import {
   identifiersOfEntities,
   insertIdentities,
   insertIdentityLinks,
+  knownThroughGoldenLookups,
   loadIdentities,
   markShared,
   touchIdentities,
@@ -45,10 +44,11 @@ import { startImportRun } from "../store/import-runs.js";
 import { memberRecordsByKey } from "../store/member-records.js";
 import type { Store } from "../store/open-store.js";
 import { quarantineRows } from "../store/quarantine.js";
-import { type Database, fromCount, fromJson } from "../store/schema.js";
-import { type PendingRecord, writeRecords } from "../store/source-records.js";
+import { type Database, fromCount } from "../store/schema.js";
+import { latestAttributes, type PendingRecord, writeRecords } from "../store/source-records.js";
 import { getState } from "../store/stewardship.js";
 import type { LiveMatcher } from "./live-matcher.js";
+import { pendingRecord } from "./prepare-row.js";
 
 /**
  * Applying events to the store, a batch per transaction: the events themselves (once each: a message id seen
@@ -254,7 +254,7 @@ export class LiveIngest {
     const guards = this.guards;
     const allIds = items.flatMap((i) => i.ids);
     const known = await loadIdentities(trx, allIds);
-    await knownFromLookups(trx, allIds, known);
+    await knownThroughGoldenLookups(trx, allIds, known);
     const actorKeys = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
     const entityOfRecord = new Map<string, string>();
     for (let i = 0; i < actorKeys.length; i += 500) {
@@ -394,31 +394,23 @@ export class LiveIngest {
     for (const [key, evs] of touchedRecords) {
       let attrs = previous.get(key) ?? null;
       for (const e of evs) attrs = actorAttributes(attrs, e);
-      const last = evs[evs.length - 1] as AcceptedEvent;
-      const source = key.slice(0, key.indexOf("/"));
-      const { standardized, issues } = standardizeRecord(attrs as RecordAttributes, {
-        ...(this.options.defaultCountry ? { defaultCountry: this.options.defaultCountry } : {}),
-      });
-      const attributesJson = JSON.stringify(attrs);
-      const list = bySource.get(source) ?? [];
-      list.push({
-        source,
-        sourceRecordId: key.slice(source.length + 1),
-        observedAt: last.timestamp,
-        rowNumber: 0,
-        contentHash: createHash("sha1").update(attributesJson).digest("base64url"),
-        attributesJson,
-        standardizedJson: JSON.stringify(standardized),
-        matchViewJson: matchViewJson(standardized),
-        issuesJson: JSON.stringify(issues),
-      });
-      bySource.set(source, list);
+      const { source, sourceRecordId } = splitRecordKey(key);
+      const { record } = pendingRecord(
+        {
+          source,
+          sourceRecordId,
+          observedAt: (evs[evs.length - 1] as AcceptedEvent).timestamp,
+          rowNumber: 0,
+          attributes: attrs as RecordAttributes,
+        },
+        this.options.defaultCountry ? { defaultCountry: this.options.defaultCountry } : {},
+      );
+      bySource.set(source, [...(bySource.get(source) ?? []), record]);
     }
     const changedRecords = new Set<string>();
     for (const [source, list] of bySource) {
-      const heads = await writeRecords(trx, runOf.get(source) as string, at, list);
-      if (heads.newRecords + heads.newVersions > 0)
-        for (const p of list) changedRecords.add(`${source}/${p.sourceRecordId}`);
+      const { written } = await writeRecords(trx, runOf.get(source) as string, at, list);
+      for (const id of written) changedRecords.add(`${source}/${id}`);
     }
 
     // Live model matching of identify traits: merges and review items from the trained model.
@@ -454,7 +446,7 @@ export class LiveIngest {
         if (clash) {
           report.refusedMerges++;
           findings.push({
-            event: items[0]?.event as AcceptedEvent,
+            event: (items.find((i) => i.actor === m.pair[0]) ?? items[0])?.event as AcceptedEvent,
             finding: {
               kind: "refused-merge",
               message: `${a} and ${b} match with probability ${m.probability.toFixed(3)} (${m.pair.join(" ~ ")}) but hold two different ${clash}s: not merged`,
@@ -560,7 +552,7 @@ export class LiveIngest {
         const evidence: LinkEvidence = newRecords.has(key)
           ? { kind: "rule", probability: 1, rule: "identity graph", by: "live events", at }
           : { kind: "rule", probability: 1, rule: "identity graph merge", by: "live events", at };
-        w.links.push({ recordKey: key, entityId: id, source: key.slice(0, key.indexOf("/")), evidence });
+        w.links.push({ recordKey: key, entityId: id, source: splitRecordKey(key).source, evidence });
       }
       for (const a of absorbed) {
         if (isPending(a)) continue;
@@ -620,68 +612,4 @@ export class LiveIngest {
         .values(rows.slice(i, i + 500))
         .execute();
   }
-}
-
-/**
- * Emails and phones the graph has not seen may still be known to batch profiles (imported records): those
- * count as held by that profile, through one of its records, so that a live event finds the customer the CRM
- * already knows instead of starting a duplicate.
- */
-async function knownFromLookups(
-  trx: Trx,
-  ids: EventIdentifier[],
-  known: Map<string, { recordKey: string; entityId: string | null; generic: boolean; shared: number }>,
-): Promise<void> {
-  for (const kind of ["email", "phone"] as const) {
-    const values = [
-      ...new Set(ids.filter((i) => i.kind === kind && !known.has(identifierKey(i))).map((i) => i.value)),
-    ];
-    for (let i = 0; i < values.length; i += 500) {
-      const rows = await trx
-        .selectFrom("golden_lookup")
-        .select(["value", "entity_id"])
-        .where("kind", "=", kind)
-        .where("value", "in", values.slice(i, i + 500))
-        .orderBy("entity_id")
-        .execute();
-      const entityOf = new Map<string, string>();
-      for (const r of rows) if (!entityOf.has(r.value)) entityOf.set(r.value, r.entity_id);
-      if (entityOf.size === 0) continue;
-      const links = await trx
-        .selectFrom("entity_link")
-        .select(["entity_id", "record_key"])
-        .where("entity_id", "in", [...new Set(entityOf.values())])
-        .orderBy("record_key")
-        .execute();
-      const recordOf = new Map<string, string>();
-      for (const l of links) if (!recordOf.has(l.entity_id)) recordOf.set(l.entity_id, l.record_key);
-      for (const [value, entityId] of entityOf) {
-        const recordKey = recordOf.get(entityId);
-        if (recordKey) known.set(`${kind}:${value}`, { recordKey, entityId, generic: false, shared: 0 });
-      }
-    }
-  }
-}
-
-/** The latest stored attributes of these records. */
-async function latestAttributes(trx: Trx, keys: string[]): Promise<Map<string, RecordAttributes>> {
-  const out = new Map<string, RecordAttributes>();
-  const bySource = new Map<string, string[]>();
-  for (const k of keys) {
-    const s = k.slice(0, k.indexOf("/"));
-    bySource.set(s, [...(bySource.get(s) ?? []), k.slice(s.length + 1)]);
-  }
-  for (const [source, ids] of bySource)
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await trx
-        .selectFrom("source_record")
-        .select(["source_record_id", "attributes"])
-        .where("source", "=", source)
-        .where("source_record_id", "in", ids.slice(i, i + 500))
-        .orderBy("version")
-        .execute();
-      for (const r of rows)
-        out.set(`${source}/${r.source_record_id}`, fromJson<RecordAttributes>(r.attributes));
-    }
-  return out;
 }

@@ -7,6 +7,7 @@ import { explainPair, type MatchModel, pairScorer, probabilityOf } from "../reso
 import { runFeatures } from "../resolve/resolve.js";
 import { personDefaults, resolveSettings } from "../resolve/settings.js";
 import { fold } from "../standardize/fold.js";
+import { keysBySource, splitRecordKey } from "../store/entities.js";
 import type { Database } from "../store/schema.js";
 import { loadSettings } from "./resolve-records.js";
 
@@ -115,14 +116,14 @@ export class LiveMatcher {
         candidates.map((c) => c.record_key),
       );
       const records = [
-        { key, source: key.slice(0, key.indexOf("/")), standardized: record },
+        { key, source: splitRecordKey(key).source, standardized: record },
         ...candidates.flatMap((c) => {
           const v = views.get(c.record_key);
           return v
             ? [
                 {
                   key: c.record_key,
-                  source: c.record_key.slice(0, c.record_key.indexOf("/")),
+                  source: splitRecordKey(c.record_key).source,
                   standardized: v,
                 },
               ]
@@ -173,12 +174,7 @@ export class LiveMatcher {
 
 async function matchViews(trx: Trx, keys: string[]): Promise<Map<string, MatchRecord>> {
   const out = new Map<string, MatchRecord>();
-  const bySource = new Map<string, string[]>();
-  for (const k of keys) {
-    const s = k.slice(0, k.indexOf("/"));
-    bySource.set(s, [...(bySource.get(s) ?? []), k.slice(s.length + 1)]);
-  }
-  for (const [source, ids] of bySource) {
+  for (const [source, ids] of keysBySource(keys)) {
     // match_view is written and read as text through raw SQL (src/store/match-views.ts).
     const rows = await sql<{
       source_record_id: string;

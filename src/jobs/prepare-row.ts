@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { applyMapping } from "../mapping/apply-mapping.js";
 import type { CompiledMapping } from "../mapping/compile-mapping.js";
+import type { Issue } from "../model/issue.js";
 import { matchViewJson } from "../model/match-record.js";
+import type { SourceRecord } from "../model/source-record.js";
 import type { ReadItem } from "../sources/types.js";
 import { addEvidence } from "../standardize/extract/evidence.js";
 import { type StandardizeOptions, standardizeRecord } from "../standardize/record.js";
@@ -56,17 +58,34 @@ export function prepareRow(
   addEvidence(mapped.record.attributes, `${mapped.record.source}/${mapped.record.sourceRecordId}`, {
     ...(standardizeOptions.defaultCountry ? { defaultCountry: standardizeOptions.defaultCountry } : {}),
   });
-  const { standardized, issues } = standardizeRecord(mapped.record.attributes, standardizeOptions);
-  const all = mapped.issues.length > 0 ? [...mapped.issues, ...issues] : issues;
-  const attributesJson = JSON.stringify(mapped.record.attributes);
+  const { record, issues } = pendingRecord(
+    { ...mapped.record, rowNumber: item.rowNumber },
+    standardizeOptions,
+    mapped.issues,
+  );
+  return { kind: "record", issueCodes: issues.map((i) => i.code), record };
+}
+
+/**
+ * A record ready to write: its attributes standardised, and everything serialised — the attributes with their
+ * content hash (an unchanged record is not versioned again), the standardised record, its match view and its
+ * issues (`earlier` ones, from mapping, first).
+ */
+export function pendingRecord(
+  r: Pick<SourceRecord, "source" | "sourceRecordId" | "observedAt" | "attributes"> & { rowNumber: number },
+  standardizeOptions: StandardizeOptions,
+  earlier: Issue[] = [],
+): { record: PendingRecord; issues: Issue[] } {
+  const { standardized, issues } = standardizeRecord(r.attributes, standardizeOptions);
+  const all = earlier.length > 0 ? [...earlier, ...issues] : issues;
+  const attributesJson = JSON.stringify(r.attributes);
   return {
-    kind: "record",
-    issueCodes: all.map((i) => i.code),
+    issues: all,
     record: {
-      source: mapped.record.source,
-      sourceRecordId: mapped.record.sourceRecordId,
-      observedAt: mapped.record.observedAt,
-      rowNumber: item.rowNumber,
+      source: r.source,
+      sourceRecordId: r.sourceRecordId,
+      observedAt: r.observedAt,
+      rowNumber: r.rowNumber,
       contentHash: createHash("sha1").update(attributesJson).digest("base64url"),
       attributesJson,
       standardizedJson: JSON.stringify(standardized),

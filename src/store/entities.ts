@@ -77,6 +77,18 @@ export function splitRecordKey(key: string): { source: string; sourceRecordId: s
   return { source: key.slice(0, slash), sourceRecordId: key.slice(slash + 1) };
 }
 
+/** Record keys grouped by source: source → its source record ids. */
+export function keysBySource(keys: Iterable<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const key of keys) {
+    const { source, sourceRecordId } = splitRecordKey(key);
+    const ids = out.get(source);
+    if (ids) ids.push(sourceRecordId);
+    else out.set(source, [sourceRecordId]);
+  }
+  return out;
+}
+
 /** Allocates `count` new numbers of a sequence (entities' by default) inside the caller's transaction. */
 export async function allocateSeqs(trx: Db, count: number, sequence = "entity"): Promise<number[]> {
   if (count === 0) return [];

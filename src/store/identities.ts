@@ -189,3 +189,44 @@ export async function loadIdentityLinks(db: Db): Promise<[string, string][]> {
   const rows = await db.selectFrom("identity_link").select(["left_key", "right_key"]).execute();
   return rows.map((r) => [r.left_key, r.right_key]);
 }
+
+/**
+ * Emails and phones the graph has not seen may still be known to mastered (batch) profiles: those count as held
+ * by that profile, through one of its records, so that a live event finds the customer the CRM already knows
+ * instead of starting a duplicate. Adds them to `known`.
+ */
+export async function knownThroughGoldenLookups(
+  db: Db,
+  ids: EventIdentifier[],
+  known: Map<string, KnownIdentifier>,
+): Promise<void> {
+  for (const kind of ["email", "phone"] as const) {
+    const values = [
+      ...new Set(ids.filter((i) => i.kind === kind && !known.has(`${kind}:${i.value}`)).map((i) => i.value)),
+    ];
+    for (let i = 0; i < values.length; i += chunk) {
+      const rows = await db
+        .selectFrom("golden_lookup")
+        .select(["value", "entity_id"])
+        .where("kind", "=", kind)
+        .where("value", "in", values.slice(i, i + chunk))
+        .orderBy("entity_id")
+        .execute();
+      const entityOf = new Map<string, string>();
+      for (const r of rows) if (!entityOf.has(r.value)) entityOf.set(r.value, r.entity_id);
+      if (entityOf.size === 0) continue;
+      const links = await db
+        .selectFrom("entity_link")
+        .select(["entity_id", "record_key"])
+        .where("entity_id", "in", [...new Set(entityOf.values())])
+        .orderBy("record_key")
+        .execute();
+      const recordOf = new Map<string, string>();
+      for (const l of links) if (!recordOf.has(l.entity_id)) recordOf.set(l.entity_id, l.record_key);
+      for (const [value, entityId] of entityOf) {
+        const recordKey = recordOf.get(entityId);
+        if (recordKey) known.set(`${kind}:${value}`, { recordKey, entityId, generic: false, shared: 0 });
+      }
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { MemberRecord } from "../master/golden-profile.js";
 import type { StandardizedRecord } from "../model/standardized.js";
-import { splitRecordKey } from "./entities.js";
+import { keysBySource } from "./entities.js";
 import { notSuperseded } from "./latest-records.js";
 import type { Store } from "./open-store.js";
 import { type Database, fromJson, fromTime } from "./schema.js";
@@ -48,15 +48,8 @@ export async function* latestMemberRecords(store: Store, pageSize = 20_000): Asy
 /** The latest version of each of these records; a key with no stored record is an error naming it. */
 export async function memberRecordsByKey(db: Db, keys: string[]): Promise<MemberRecord[]> {
   const trust = await sourceTrust(db);
-  const bySource = new Map<string, string[]>();
-  for (const key of keys) {
-    const { source, sourceRecordId } = splitRecordKey(key);
-    const list = bySource.get(source);
-    if (list) list.push(sourceRecordId);
-    else bySource.set(source, [sourceRecordId]);
-  }
   const latest = new Map<string, MemberRecord>();
-  for (const [source, ids] of bySource) {
+  for (const [source, ids] of keysBySource(keys)) {
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await db
         .selectFrom("source_record")

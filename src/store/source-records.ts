@@ -4,6 +4,7 @@ import type { SourceMapping } from "../model/mapping.js";
 import { matchViewJson } from "../model/match-record.js";
 import type { RecordAttributes, SourceRecord } from "../model/source-record.js";
 import type { StandardizedRecord } from "../model/standardized.js";
+import { keysBySource } from "./entities.js";
 import { upsertMatchViews } from "./match-views.js";
 import type { Store } from "./open-store.js";
 import { type Database, fromJson, fromTime } from "./schema.js";
@@ -45,6 +46,8 @@ export interface BatchOutcome {
   newRecords: number;
   newVersions: number;
   unchanged: number;
+  /** The source record ids that got a new record or version. */
+  written: string[];
 }
 
 const lookupChunk = 500;
@@ -102,7 +105,7 @@ export async function writeRecords(
   importedAt: string,
   batch: PendingRecord[],
 ): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { newRecords: 0, newVersions: 0, unchanged: 0 };
+  const outcome: BatchOutcome = { newRecords: 0, newVersions: 0, unchanged: 0, written: [] };
   if (batch.length === 0) return outcome;
   const source = (batch[0] as PendingRecord).source;
   const heads = await currentHeads(trx, source, [...new Set(batch.map((p) => p.sourceRecordId))]);
@@ -119,6 +122,7 @@ export async function writeRecords(
     const version = head ? head.version + 1 : 1;
     if (head) outcome.newVersions++;
     else outcome.newRecords++;
+    outcome.written.push(id);
     heads.set(id, { version, hash: p.contentHash });
     rows.push({
       source,
@@ -238,4 +242,25 @@ export async function countRecords(store: Store): Promise<SourceCount[]> {
     .orderBy("source")
     .execute();
   return rows.map((r) => ({ source: r.source, records: Number(r.records), versions: Number(r.versions) }));
+}
+
+/** The latest stored attributes of these records (`source/id` keys). */
+export async function latestAttributes(
+  db: Transaction<Database> | Kysely<Database>,
+  keys: string[],
+): Promise<Map<string, RecordAttributes>> {
+  const out = new Map<string, RecordAttributes>();
+  for (const [source, ids] of keysBySource(keys))
+    for (let i = 0; i < ids.length; i += lookupChunk) {
+      const rows = await db
+        .selectFrom("source_record")
+        .select(["source_record_id", "attributes"])
+        .where("source", "=", source)
+        .where("source_record_id", "in", ids.slice(i, i + lookupChunk))
+        .orderBy("version")
+        .execute();
+      for (const row of rows)
+        out.set(`${source}/${row.source_record_id}`, fromJson<RecordAttributes>(row.attributes));
+    }
+  return out;
 }

@@ -76,13 +76,13 @@ describe.each(await testEngines())("store on $name", (engine) => {
 
   it("stores records immutably: unchanged content is not written again, changed content gets a version", async () => {
     const first = await write(t.store, "r1", [pending("1", "a@x.com", "h1"), pending("2", "b@x.com", "h2")]);
-    expect(first).toEqual({ newRecords: 2, newVersions: 0, unchanged: 0 });
+    expect(first).toEqual({ newRecords: 2, newVersions: 0, unchanged: 0, written: ["1", "2"] });
 
     const second = await write(t.store, "r2", [
       pending("1", "a@x.com", "h1"),
       pending("2", "b2@x.com", "h2b"),
     ]);
-    expect(second).toEqual({ newRecords: 0, newVersions: 1, unchanged: 1 });
+    expect(second).toEqual({ newRecords: 0, newVersions: 1, unchanged: 1, written: ["2"] });
 
     const versions = await listVersions(t.store, "crm", "2");
     expect(versions.map((v) => [v.version, v.attributes.emails[0]?.address, v.importRunId])).toEqual([
@@ -104,7 +104,7 @@ describe.each(await testEngines())("store on $name", (engine) => {
       pending("7", "a@x.com", "h1", 1),
       pending("7", "c@x.com", "h3", 2),
     ]);
-    expect(outcome).toEqual({ newRecords: 1, newVersions: 1, unchanged: 0 });
+    expect(outcome).toEqual({ newRecords: 1, newVersions: 1, unchanged: 0, written: ["7", "7"] });
     expect((await listVersions(t.store, "crm", "7")).map((v) => v.rowNumber)).toEqual([1, 2]);
   });
 
