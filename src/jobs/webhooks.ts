@@ -66,9 +66,10 @@ export class WebhookDispatcher {
   /** Queues new changes for each webhook, then sends what is due. Returns how many were sent successfully. */
   async tick(): Promise<number> {
     const db = this.store.db;
-    for (const w of await listWebhooks(db, true)) await this.enqueue(w);
+    const all = await listWebhooks(db);
+    for (const w of all) if (w.active) await this.enqueue(w);
     const due = await dueDeliveries(db, this.now().toISOString());
-    const hooks = new Map((await listWebhooks(db)).map((w) => [w.id, w]));
+    const hooks = new Map(all.map((w) => [w.id, w]));
     const results = await Promise.all(
       due.map((d) => {
         const w = hooks.get(d.webhookId);
