@@ -2,6 +2,8 @@
 import { Command } from "commander";
 import { MappingError } from "../mapping/compile-mapping.js";
 import { isSourceError } from "../sources/errors.js";
+import { registerAttribution } from "./commands/attribution.js";
+import { registerAudiences } from "./commands/audiences.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerExport } from "./commands/export.js";
 import { registerGenerate } from "./commands/generate.js";
@@ -11,6 +13,7 @@ import { registerInspect } from "./commands/inspect.js";
 import { registerMaster } from "./commands/master.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerPredict } from "./commands/predict.js";
+import { registerPrivacy } from "./commands/privacy.js";
 import { registerProfiles } from "./commands/profiles.js";
 import { registerQuality } from "./commands/quality.js";
 import { registerExplain, registerModelReport, registerResolve } from "./commands/resolve.js";
@@ -45,6 +48,9 @@ registerServe(program);
 registerQuality(program);
 registerHouseholds(program);
 registerPredict(program);
+registerAudiences(program);
+registerAttribution(program);
+registerPrivacy(program);
 
 try {
   await program.parseAsync();

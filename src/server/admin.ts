@@ -32,7 +32,7 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
           type: "object",
           required: ["kind", "name"],
           properties: {
-            kind: { type: "string", enum: ["write", "read", "admin"] },
+            kind: { type: "string", enum: ["write", "read", "steward", "admin"] },
             name: { type: "string", minLength: 1 },
             source: { type: "string" },
           },

@@ -7,8 +7,13 @@ import type { LiveIngest } from "../jobs/ingest-events.js";
 import { segmentLimits } from "../sources/segment.js";
 import type { Store } from "../store/open-store.js";
 import { registerAdmin } from "./admin.js";
+import { registerAttributionRoutes } from "./attribution.js";
+import { registerAudienceRoutes } from "./audiences.js";
 import { KeyRing } from "./auth.js";
+import { registerConsole } from "./console.js";
+import { registerPrivacyRoutes } from "./privacy.js";
 import { type ProfileContext, registerProfiles } from "./profiles.js";
+import { registerStewardRoutes } from "./steward.js";
 import { registerTracking } from "./tracking.js";
 
 /**
@@ -17,6 +22,10 @@ import { registerTracking } from "./tracking.js";
  * `text/plain` from browsers), gzip or deflate encoded or not, at most 500 KB after decoding; a body too large
  * or not decodable is answered 400, as Segment does.
  */
+
+/** The ingest calls (long and short paths) and analytics.js settings: the only paths open to any origin. */
+const trackingPath =
+  /^\/v1\/(?:identify|track|page|screen|group|alias|batch|import|[itpsgab]|projects\/[^/]+\/settings)(?:\?|$)/;
 
 export interface ServerOptions {
   store: Store;
@@ -56,11 +65,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await app.register(cors, {
     delegator: (request, done) => {
       const path = request.url ?? "";
-      const open =
-        /^\/v1\/(?:[a-z]+|projects\/[^/]+\/settings)(?:\?|$)/.test(path) &&
-        !path.startsWith("/v1/profiles") &&
-        !path.startsWith("/v1/changes") &&
-        !path.startsWith("/v1/admin");
+      const open = trackingPath.test(path);
       done(
         null,
         open ? { origin: true, methods: ["GET", "POST", "OPTIONS"], maxAge: 86_400 } : { origin: false },
@@ -112,6 +117,11 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   registerTracking(app, { keys, log: o.log, ingest: o.ingest });
   registerProfiles(app, { store: o.store, keys, ...(o.extras ? { extras: o.extras } : {}) });
   registerAdmin(app, { store: o.store, keys });
+  await registerAudienceRoutes(app, { store: o.store, keys });
+  await registerAttributionRoutes(app, { store: o.store, keys });
+  await registerPrivacyRoutes(app, { store: o.store, keys });
+  await registerStewardRoutes(app, { store: o.store, keys });
+  await registerConsole(app, { store: o.store, keys });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/health", { schema: { hide: true } }, async () => ({ ok: true, pending: o.log.pending() }));
   return app;

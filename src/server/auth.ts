@@ -42,8 +42,13 @@ export function keyInHeader(request: FastifyRequest): string | null {
   return null;
 }
 
-/** Which kinds of key may call what: an admin key may also read. */
-const allowed: Record<KeyKind, KeyKind[]> = { write: ["write"], read: ["read", "admin"], admin: ["admin"] };
+/** Which kinds of key may call what: a steward key may also read, an admin key may read and steward. */
+const allowed: Record<KeyKind, KeyKind[]> = {
+  write: ["write"],
+  read: ["read", "steward", "admin"],
+  steward: ["steward", "admin"],
+  admin: ["admin"],
+};
 
 /** Checks the request's key for a kind of access; answers 401 and returns null when it is missing or wrong. */
 export async function requireKey(

@@ -7,6 +7,7 @@ import { type IngestOptions, type IngestReport, LiveIngest } from "../jobs/inges
 import { WebhookDispatcher } from "../jobs/webhooks.js";
 import type { Store } from "../store/open-store.js";
 import { buildServer, type ServerOptions } from "./app.js";
+import { startBackgroundJobs } from "./background.js";
 
 /**
  * A running Tessera server: HTTP, the event log (in-process group commits, or NATS JetStream with a resolver
@@ -67,6 +68,7 @@ export async function runServer(store: Store, o: RunOptions = {}): Promise<Runni
   const dispatcher =
     o.webhooks === false ? null : new WebhookDispatcher(store, o.onError ? { onError: o.onError } : {});
   dispatcher?.start();
+  const background = startBackgroundJobs(store, o.onError ? { onError: o.onError } : {});
   const app = await buildServer({
     store,
     log,
@@ -84,6 +86,7 @@ export async function runServer(store: Store, o: RunOptions = {}): Promise<Runni
       await log.close();
       await worker?.stop();
       await dispatcher?.stop();
+      for (const job of background) await job.stop();
       if (store.dialect === "sqlite") await sql`pragma wal_autocheckpoint = 1000`.execute(store.db);
     },
   };

@@ -4,10 +4,11 @@ import { type Database, fromTime } from "./schema.js";
 
 /**
  * API keys: write keys for ingest (each names the source its events are recorded under), read keys for
- * profiles, admin keys for configuration. An admin key may also read.
+ * profiles, steward keys for stewardship (review, merge, split; they may also read), admin keys for
+ * configuration (an admin key may do anything but ingest).
  */
 
-export type KeyKind = "write" | "read" | "admin";
+export type KeyKind = "write" | "read" | "steward" | "admin";
 
 export interface ApiKey {
   key: string;
@@ -18,7 +19,7 @@ export interface ApiKey {
   revokedAt: string | null;
 }
 
-const prefix: Record<KeyKind, string> = { write: "wk_", read: "rk_", admin: "ak_" };
+const prefix: Record<KeyKind, string> = { write: "wk_", read: "rk_", steward: "sk_", admin: "ak_" };
 
 export async function createApiKey(
   db: Kysely<Database>,

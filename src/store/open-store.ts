@@ -17,6 +17,10 @@ import { qualityFindings } from "./migrations/004-quality-findings.js";
 import { scores } from "./migrations/005-scores.js";
 import { households } from "./migrations/006-households.js";
 import { realtime } from "./migrations/007-realtime.js";
+import { audiences } from "./migrations/008-audiences.js";
+import { privacy } from "./migrations/009-privacy.js";
+import { attribution } from "./migrations/010-attribution.js";
+import { scaleOut } from "./migrations/011-scale-out.js";
 import type { Database } from "./schema.js";
 
 export interface StoreLocation {
@@ -55,6 +59,10 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "005-scores": scores(dialect),
     "006-households": households(dialect),
     "007-realtime": realtime(dialect),
+    "008-audiences": audiences(dialect),
+    "009-privacy": privacy(dialect),
+    "010-attribution": attribution(dialect),
+    "011-scale-out": scaleOut(dialect),
   };
 }
 

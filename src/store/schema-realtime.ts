@@ -4,7 +4,7 @@ import type { Count, Json, Time } from "./schema.js";
 /** Tables of the real-time path (issue 5), as Kysely sees them. */
 export interface ApiKeyTable {
   key: string;
-  kind: "write" | "read" | "admin";
+  kind: "write" | "read" | "steward" | "admin";
   name: string;
   /** Write keys: the source their events are recorded under. */
   source: string | null;

@@ -1,6 +1,10 @@
 import type { ColumnType, Generated } from "kysely";
+import type { AttributionTables } from "./schema-attribution.js";
+import type { AudienceTables } from "./schema-audiences.js";
 import type { HouseholdTables } from "./schema-households.js";
+import type { PrivacyTables } from "./schema-privacy.js";
 import type { RealtimeTables } from "./schema-realtime.js";
+import type { ScaleOutTables } from "./schema-scale-out.js";
 import type { ScoreTables } from "./schema-scores.js";
 
 /**
@@ -166,7 +170,14 @@ export interface QualityFindingTable {
   created_at: Time;
 }
 
-export interface Database extends ScoreTables, HouseholdTables, RealtimeTables {
+export interface Database
+  extends ScoreTables,
+    HouseholdTables,
+    RealtimeTables,
+    AudienceTables,
+    PrivacyTables,
+    AttributionTables,
+    ScaleOutTables {
   source: SourceTable;
   import_run: ImportRunTable;
   source_record: SourceRecordTable;

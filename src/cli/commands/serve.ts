@@ -113,16 +113,18 @@ export function registerServe(program: Command): void {
 
   const keys = program
     .command("keys")
-    .description("API keys: write keys for ingest, read keys for profiles, admin keys");
+    .description(
+      "API keys: write keys for ingest, read keys for profiles, steward keys for review, admin keys",
+    );
   keys
     .command("create")
     .description("make a key and print it")
-    .requiredOption("--kind <kind>", "write, read or admin")
+    .requiredOption("--kind <kind>", "write, read, steward or admin")
     .requiredOption("--name <name>", "what it is for")
     .option("--source <source>", "write keys: the source their events are recorded under")
     .action(async (flags: { kind: string; name: string; source?: string }) => {
-      if (!["write", "read", "admin"].includes(flags.kind))
-        throw new Error(`--kind must be write, read or admin, not ${flags.kind}`);
+      if (!["write", "read", "steward", "admin"].includes(flags.kind))
+        throw new Error(`--kind must be write, read, steward or admin, not ${flags.kind}`);
       await withStore(program.opts<GlobalOptions>(), async (store) => {
         const k = await createApiKey(store.db, {
           kind: flags.kind as KeyKind,

@@ -1,0 +1,3 @@
+/** Tables of issue 8, as Kysely sees them. */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in as the tables are added
+export interface AudienceTables {}
