@@ -17,6 +17,7 @@ import {
 } from "../master/survivorship-settings.js";
 import type { AcceptedEvent, EventIdentifier } from "../model/event.js";
 import type { RecordAttributes } from "../model/source-record.js";
+import { withoutErased } from "../privacy/tombstones.js";
 import type { RejectedEvent } from "../sources/segment.js";
 import { actorAttributes } from "../sources/segment.js";
 import {
@@ -81,6 +82,8 @@ export interface IngestReport {
   modelMerges: number;
   reviewItems: number;
   quarantined: number;
+  /** Events dropped because they name a person who was erased (their identifiers' salted hashes are kept). */
+  erased: number;
 }
 
 export function emptyIngestReport(): IngestReport {
@@ -95,6 +98,7 @@ export function emptyIngestReport(): IngestReport {
     modelMerges: 0,
     reviewItems: 0,
     quarantined: 0,
+    erased: 0,
   };
 }
 
@@ -201,9 +205,11 @@ export class LiveIngest {
   }
 
   /** Applies a batch of accepted events in one transaction. */
-  async apply(events: AcceptedEvent[]): Promise<IngestReport> {
+  async apply(received: AcceptedEvent[]): Promise<IngestReport> {
     const report = emptyIngestReport();
-    report.received = events.length;
+    report.received = received.length;
+    const events = await withoutErased(this.store.db, received);
+    report.erased = received.length - events.length;
     if (events.length === 0) return report;
     const sources = [...new Set(events.map((e) => e.source))];
     const runOf = new Map<string, string>();

@@ -1,7 +1,9 @@
 import type { GoldenProfile } from "../master/golden-profile.js";
+import { type ConsentRecord, consentOf } from "../privacy/consent.js";
 import { standardizeEmail } from "../standardize/email.js";
 import { fold } from "../standardize/fold.js";
 import { standardizePhone } from "../standardize/phone.js";
+import { computedTraitsOf, type SegmentMembership, segmentsOf } from "../store/audiences.js";
 import {
   aliasesOf,
   type ChangeRow,
@@ -53,6 +55,11 @@ export interface ProfileDocument {
   household: HouseholdView | null;
   /** Predictive scores (issue 9): lifetime value, propensities, lookalike similarity. */
   scores: ProfileScore[];
+  /** The segments the person is in now, and their computed traits (issue 8). */
+  segments: SegmentMembership[];
+  computedTraits: Record<string, unknown>;
+  /** Consent per purpose and channel (issue 11). */
+  consent: ConsentRecord[];
 }
 
 export class LookupError extends Error {
@@ -157,6 +164,9 @@ export async function getProfileDocument(
     events: await eventsOfEntity(store.db, e.id, { limit: options.events ?? 20 }),
     household: await householdOf(store.db, e.id),
     scores: await readScores(store.db, e.id),
+    segments: await segmentsOf(store.db, e.id),
+    computedTraits: await computedTraitsOf(store.db, e.id),
+    consent: await consentOf(store.db, e.id),
   };
 }
 

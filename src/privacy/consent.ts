@@ -22,3 +22,25 @@ export async function mayContact(
 ): Promise<Map<string, ContactPermission>> {
   return new Map(entityIds.map((id) => [id, { allowed: true, reason: "no consent recorded" }]));
 }
+
+export interface ConsentRecord {
+  purpose: string;
+  channel: string | null;
+  state: "granted" | "denied" | "revoked";
+  at: string;
+  source: string;
+}
+
+/** The consents a profile holds now, one per purpose and channel (the latest wins). */
+export async function consentOf(_db: Kysely<Database>, _entityId: string): Promise<ConsentRecord[]> {
+  return [];
+}
+
+/** The consent state of every profile for a purpose (and channel): what segment rules over consent read. */
+export async function consentStates(
+  _db: Kysely<Database>,
+  _purpose: string,
+  _channel?: string,
+): Promise<Map<string, ConsentRecord["state"]>> {
+  return new Map();
+}
