@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { deriveEntity } from "../master/entity-state.js";
 import {
@@ -31,13 +32,15 @@ import {
   splitRecordKey,
   writeEntityChanges,
 } from "../store/entities.js";
-import { insertNewEvents } from "../store/events.js";
+import { identifyHistory, insertNewEvents } from "../store/events.js";
 import {
   identifiersOfEntities,
   insertIdentities,
   insertIdentityLinks,
   knownThroughGoldenLookups,
   loadIdentities,
+  lockName,
+  lockNames,
   markShared,
   touchIdentities,
 } from "../store/identities.js";
@@ -84,6 +87,8 @@ export interface IngestReport {
   quarantined: number;
   /** Events dropped because they name a person who was erased (their identifiers' salted hashes are kept). */
   erased: number;
+  /** Transactions begun again after a deadlock or serialization failure (PostgreSQL, several workers). */
+  retries: number;
 }
 
 export function emptyIngestReport(): IngestReport {
@@ -99,6 +104,7 @@ export function emptyIngestReport(): IngestReport {
     reviewItems: 0,
     quarantined: 0,
     erased: 0,
+    retries: 0,
   };
 }
 
@@ -112,6 +118,45 @@ interface Item {
   /** The actor's record key, or null when the event carries no usable identifier. */
   actor: string | null;
   anchor: EventIdentifier | null;
+}
+
+/**
+ * Another transaction changed what this one had read and locked (an entity merged away meanwhile): the whole
+ * batch is applied again from the start, like after a deadlock.
+ */
+export class ConcurrentChangeError extends Error {
+  override name = "ConcurrentChangeError";
+  readonly code = "tessera-concurrent-change";
+}
+
+/** PostgreSQL's serialization failure and deadlock, and our own concurrent change: worth another try. */
+function retryable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "40001" || code === "40P01" || code === "tessera-concurrent-change";
+}
+
+/** Runs a transaction again (up to 12 times, backing off with jitter) while it fails for a retryable reason. */
+async function withRetries<T>(work: () => Promise<T>): Promise<{ report: T; retries: number }> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return { report: await work(), retries };
+    } catch (e) {
+      if (!retryable(e) || retries >= 12) throw e;
+      const wait = Math.min(2000, 10 * 2 ** retries) * (0.5 + Math.random());
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/**
+ * A stored actor record without what identify calls put into it (name, contacts, birthday, gender, traits):
+ * those are folded again from the actor's calls in event-time order. Its identifiers stay.
+ */
+function withoutTraits(a: RecordAttributes | undefined): RecordAttributes | null {
+  if (!a) return null;
+  const { name: _n, dateOfBirth: _d, gender: _g, ...rest } = a;
+  const { traits: _t, ...extra } = a.extra;
+  return { ...rest, emails: [], phones: [], addresses: [], identifiers: [...a.identifiers], extra };
 }
 
 /** A profile made in this batch, before its id is allocated. */
@@ -140,7 +185,8 @@ export class LiveIngest {
     let id = this.runs.get(source);
     if (id) return id;
     const at = this.now().toISOString();
-    id = `live-${source}-${at}`;
+    // Several workers may start in the same millisecond: the process id keeps their runs apart.
+    id = `live-${source}-${at}-${randomBytes(4).toString("hex")}`;
     await this.store.db
       .insertInto("source")
       .values({
@@ -219,13 +265,19 @@ export class LiveIngest {
     const keyOf = new Map(
       items.map((i) => [i.event, i.actor ?? `${i.event.source}/event:${i.event.messageId}`]),
     );
-    await this.store.db.transaction().execute(async (trx) => {
-      const fresh = new Set(await insertNewEvents(trx, events, (e) => keyOf.get(e) as string));
-      const todo = items.filter((i) => fresh.has(i.event));
-      report.duplicates = events.length - todo.length;
-      report.applied = todo.length;
-      if (todo.length > 0) await this.applyGraph(trx, todo, survivorship, runOf, report);
+    const result = await withRetries(async () => {
+      const attempt = { ...report };
+      await this.store.db.transaction().execute(async (trx) => {
+        const fresh = new Set(await insertNewEvents(trx, events, (e) => keyOf.get(e) as string));
+        const todo = items.filter((i) => fresh.has(i.event));
+        attempt.duplicates = events.length - todo.length;
+        attempt.applied = todo.length;
+        if (todo.length > 0) await this.applyGraph(trx, todo, survivorship, runOf, attempt);
+      });
+      return attempt;
     });
+    Object.assign(report, result.report);
+    report.retries = result.retries;
     await this.refreshStatistics(report.applied);
     return report;
   }
@@ -259,19 +311,35 @@ export class LiveIngest {
     const at = this.now().toISOString();
     const guards = this.guards;
     const allIds = items.flatMap((i) => i.ids);
-    const known = await loadIdentities(trx, allIds);
-    await knownThroughGoldenLookups(trx, allIds, known);
     const actorKeys = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
+    const dialect = this.store.dialect;
+    // Concurrency (several workers on PostgreSQL): first the identifiers and actor records this batch involves
+    // are locked, all at once in key order; then the profiles they point at, and the reads are repeated until
+    // no new profile turns up (a merge committed meanwhile may have moved a record). A profile changes only
+    // under its lock, so from here on what was read stays true until this transaction commits.
+    await lockNames(trx, dialect, [...allIds.map(lockName.identifier), ...actorKeys.map(lockName.record)]);
+    const locked = new Set<string>();
+    let known: Awaited<ReturnType<typeof loadIdentities>>;
     const entityOfRecord = new Map<string, string>();
-    for (let i = 0; i < actorKeys.length; i += 500) {
-      const rows = await trx
-        .selectFrom("entity_link")
-        .select(["record_key", "entity_id"])
-        .where("record_key", "in", actorKeys.slice(i, i + 500))
-        .execute();
-      for (const r of rows) entityOfRecord.set(r.record_key, r.entity_id);
+    for (;;) {
+      known = await loadIdentities(trx, allIds);
+      await knownThroughGoldenLookups(trx, allIds, known);
+      entityOfRecord.clear();
+      for (let i = 0; i < actorKeys.length; i += 500) {
+        const rows = await trx
+          .selectFrom("entity_link")
+          .select(["record_key", "entity_id"])
+          .where("record_key", "in", actorKeys.slice(i, i + 500))
+          .execute();
+        for (const r of rows) entityOfRecord.set(r.record_key, r.entity_id);
+      }
+      for (const k of known.values()) if (k.entityId) entityOfRecord.set(k.recordKey, k.entityId);
+      if (dialect !== "postgres") break;
+      const more = [...new Set(entityOfRecord.values())].filter((e) => !locked.has(e));
+      if (more.length === 0) break;
+      await lockNames(trx, dialect, more.map(lockName.entity));
+      for (const e of more) locked.add(e);
     }
-    for (const k of known.values()) if (k.entityId) entityOfRecord.set(k.recordKey, k.entityId);
     const existing = [...new Set(entityOfRecord.values())];
     const held = await identifiersOfEntities(trx, existing);
     const seqOf = new Map<string, number>();
@@ -383,7 +451,9 @@ export class LiveIngest {
 
     // Ids for the new profiles that survived the batch's merges.
     const survivingNew = [...new Set([...entityOfRecord.values()].map(find))].filter(isPending);
-    const seqs = await allocateSeqs(trx, survivingNew.length);
+    // On PostgreSQL the numbers come from a short transaction of their own: inside this one the sequence's row
+    // would stay locked until commit and every worker creating profiles would wait for the others.
+    const seqs = await allocateSeqs(dialect === "postgres" ? this.store.db : trx, survivingNew.length);
     const finalId = new Map<string, string>();
     for (const [i, p] of survivingNew.entries()) finalId.set(p, formatEntityId(seqs[i] as number));
     const idOf = (e: string) => {
@@ -391,21 +461,33 @@ export class LiveIngest {
       return finalId.get(f) ?? f;
     };
 
-    // Actor records: new ones, and new versions from identify calls.
+    // Actor records: new ones, and new versions from identify calls. The traits are folded from every identify
+    // call of the actor stored so far, in event time (then message id) order, over what its first event made:
+    // workers applying one actor's calls in another order still end with the same record.
     const previous = await latestAttributes(
       trx,
       [...touchedRecords.keys()].filter((k) => !newRecords.has(k)),
     );
+    const history = await identifyHistory(trx, [...touchedRecords.keys()]);
     const bySource = new Map<string, PendingRecord[]>();
     for (const [key, evs] of touchedRecords) {
-      let attrs = previous.get(key) ?? null;
-      for (const e of evs) attrs = actorAttributes(attrs, e);
+      let attrs = withoutTraits(previous.get(key));
+      if (!attrs) for (const e of evs) if (e.type !== "identify") attrs = actorAttributes(attrs, e);
+      const calls = history.get(key) ?? [];
+      for (const e of calls) attrs = actorAttributes(attrs, e);
+      if (!attrs) continue;
+      attrs.identifiers.sort((x, y) => {
+        const a = `${x.type}\u0000${x.value}\u0000${x.namespace ?? ""}`;
+        const b = `${y.type}\u0000${y.value}\u0000${y.namespace ?? ""}`;
+        return a < b ? -1 : a > b ? 1 : 0;
+      });
       const { source, sourceRecordId } = splitRecordKey(key);
+      const observedAt = [...evs, ...calls].reduce((t, e) => (e.timestamp > t ? e.timestamp : t), "");
       const { record } = pendingRecord(
         {
           source,
           sourceRecordId,
-          observedAt: (evs[evs.length - 1] as AcceptedEvent).timestamp,
+          observedAt,
           rowNumber: 0,
           attributes: attrs as RecordAttributes,
         },
@@ -427,6 +509,18 @@ export class LiveIngest {
       });
       report.reviewItems += outcome.reviewItems;
       const others = [...new Set(outcome.merges.map((m) => m.from))].filter((e) => !held.has(e));
+      if (dialect === "postgres" && others.length > 0) {
+        // The candidates' profiles were read unlocked: lock them, and start again if one was merged away since.
+        await lockNames(trx, dialect, others.map(lockName.entity));
+        const active = await trx
+          .selectFrom("entity")
+          .select("id")
+          .where("id", "in", others)
+          .where("status", "=", "active")
+          .execute();
+        if (active.length < others.length)
+          throw new ConcurrentChangeError("a candidate profile was merged meanwhile");
+      }
       for (const [e, list] of await identifiersOfEntities(trx, others)) held.set(e, list);
       for (let i = 0; i < others.length; i += 500) {
         const rows = await trx

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { GoldenProfile } from "../master/golden-profile.js";
 import type { AliasEntity } from "../master/stable-ids.js";
 import type { Store } from "./open-store.js";
@@ -89,26 +89,26 @@ export function keysBySource(keys: Iterable<string>): Map<string, string[]> {
   return out;
 }
 
-/** Allocates `count` new numbers of a sequence (entities' by default) inside the caller's transaction. */
+/**
+ * Allocates `count` new numbers of a sequence (entities' by default). One `UPDATE … RETURNING`: the row lock
+ * makes concurrent allocations (several resolver workers on PostgreSQL) hand out disjoint ranges. The live path
+ * on PostgreSQL calls it outside its own transaction, so that the sequence row is not held until that commits;
+ * a number allocated by a transaction that then rolls back is simply never used.
+ */
 export async function allocateSeqs(trx: Db, count: number, sequence = "entity"): Promise<number[]> {
   if (count === 0) return [];
+  await trx
+    .insertInto("id_sequence")
+    .values({ name: sequence, next_value: 1 })
+    .onConflict((oc) => oc.column("name").doNothing())
+    .execute();
   const row = await trx
-    .selectFrom("id_sequence")
-    .select("next_value")
+    .updateTable("id_sequence")
+    .set({ next_value: sql<number>`next_value + ${count}` })
     .where("name", "=", sequence)
-    .executeTakeFirst();
-  const first = row ? fromCount(row.next_value) : 1;
-  if (row)
-    await trx
-      .updateTable("id_sequence")
-      .set({ next_value: first + count })
-      .where("name", "=", sequence)
-      .execute();
-  else
-    await trx
-      .insertInto("id_sequence")
-      .values({ name: sequence, next_value: first + count })
-      .execute();
+    .returning("next_value")
+    .executeTakeFirstOrThrow();
+  const first = fromCount(row.next_value) - count;
   return Array.from({ length: count }, (_, i) => first + i);
 }
 

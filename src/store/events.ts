@@ -171,3 +171,59 @@ export async function getEventByMessageId(
     .executeTakeFirst();
   return r ? toEvent(r) : null;
 }
+
+/**
+ * The identify calls of these actor records, each record's in event time then message id order: the live path
+ * folds an actor's traits from them, so that the order workers applied them in does not matter.
+ */
+export async function identifyHistory(db: Db, recordKeys: string[]): Promise<Map<string, AcceptedEvent[]>> {
+  const out = new Map<string, AcceptedEvent[]>();
+  for (let i = 0; i < recordKeys.length; i += 500) {
+    const rows = await db
+      .selectFrom("event")
+      .select([
+        "record_key",
+        "source",
+        "message_id",
+        "type",
+        "user_id",
+        "anonymous_id",
+        "timestamp",
+        "received_at",
+        "sent_at",
+        "body",
+      ])
+      .where("record_key", "in", recordKeys.slice(i, i + 500))
+      .where("type", "=", "identify")
+      .execute();
+    for (const r of rows) {
+      const e: AcceptedEvent = {
+        source: r.source,
+        messageId: r.message_id,
+        type: r.type as AcceptedEvent["type"],
+        userId: r.user_id,
+        anonymousId: r.anonymous_id,
+        timestamp: fromTime(r.timestamp),
+        receivedAt: fromTime(r.received_at),
+        sentAt: r.sent_at === null ? null : fromTime(r.sent_at),
+        body: fromJson(r.body),
+      };
+      const list = out.get(r.record_key);
+      if (list) list.push(e);
+      else out.set(r.record_key, [e]);
+    }
+  }
+  for (const list of out.values())
+    list.sort((a, b) =>
+      a.timestamp !== b.timestamp
+        ? a.timestamp < b.timestamp
+          ? -1
+          : 1
+        : a.messageId < b.messageId
+          ? -1
+          : a.messageId > b.messageId
+            ? 1
+            : 0,
+    );
+  return out;
+}

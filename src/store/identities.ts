@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
+import { createHash } from "node:crypto";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { IdentifierState } from "../master/identity-graph.js";
 import type { EventIdentifier } from "../model/event.js";
 import type { Database } from "./schema.js";
@@ -230,3 +231,29 @@ export async function knownThroughGoldenLookups(
     }
   }
 }
+
+/** A lock key: 64 bits of SHA-1 of a name (`id:email:…`, `rec:…`, `ent:T-…`), as PostgreSQL's bigint. */
+function lockKey(name: string): bigint {
+  return createHash("sha1").update(name).digest().readBigInt64BE(0);
+}
+
+/**
+ * Takes transaction-scoped advisory locks on these names (PostgreSQL; SQLite has one writer and needs none),
+ * in ascending key order so that two transactions taking overlapping sets at once cannot deadlock on them. The
+ * locks are held until the transaction ends. Two names hashing alike only serialise a little more.
+ */
+export async function lockNames(trx: Transaction<Database>, dialect: string, names: string[]): Promise<void> {
+  if (dialect !== "postgres" || names.length === 0) return;
+  const keys = [...new Set(names.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // unnest yields the array in order and the locks are taken row by row in that order.
+  await sql`select count(pg_advisory_xact_lock(k)) from unnest(${keys.map(String)}::bigint[]) as k`.execute(
+    trx,
+  );
+}
+
+/** The lock names of identifiers, actor records and entities, in one namespace each. */
+export const lockName = {
+  identifier: (i: EventIdentifier) => `id:${i.kind}:${i.value}`,
+  record: (key: string) => `rec:${key}`,
+  entity: (id: string) => `ent:${id}`,
+};
