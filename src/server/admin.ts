@@ -1,6 +1,15 @@
 import type {} from "@fastify/swagger";
 import type { FastifyInstance } from "fastify";
-import { createApiKey, type KeyKind, listApiKeys, revokeApiKey } from "../store/api-keys.js";
+import { audit } from "../privacy/audit.js";
+import {
+  type ApiKey,
+  createApiKey,
+  type KeyKind,
+  listApiKeys,
+  revokeApiKey,
+  type Scope,
+  scopes,
+} from "../store/api-keys.js";
 import type { Store } from "../store/open-store.js";
 import {
   addWebhook,
@@ -11,6 +20,9 @@ import {
 } from "../store/webhooks.js";
 import { type KeyRing, requireKey } from "./auth.js";
 
+/** A key as listed: everything but the key itself (which is not stored anyway). */
+const publicKey = ({ key: _secret, ...rest }: ApiKey) => rest;
+
 /** Configuration (admin keys): API keys and webhooks with their deliveries and dead letters. */
 export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: KeyRing }): void {
   const { store, keys } = ctx;
@@ -19,30 +31,61 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
 
   app.get("/v1/admin/keys", { schema: { summary: "API keys", ...admin } }, async (request, reply) => {
     if (!(await requireKey(keys, request, reply, "admin"))) return reply;
-    return { keys: (await listApiKeys(store.db)).map((k) => ({ ...k, key: `${k.key.slice(0, 6)}…` })) };
+    return { keys: (await listApiKeys(store.db)).map(publicKey) };
   });
 
-  app.post<{ Body: { kind: KeyKind; name: string; source?: string } }>(
+  app.post<{
+    Body: {
+      kind: KeyKind;
+      name: string;
+      source?: string;
+      scopes?: Scope[];
+      rateLimit?: number | null;
+      recipient?: string;
+    };
+  }>(
     "/v1/admin/keys",
     {
       schema: {
-        summary: "Create an API key (write keys name the source their events go to)",
+        summary:
+          "Create an API key; the key is in the answer and never shown again (only its hash is stored). Ingest keys name the source their events go to",
         ...admin,
         body: {
           type: "object",
           required: ["kind", "name"],
+          additionalProperties: false,
           properties: {
             kind: { type: "string", enum: ["write", "read", "steward", "admin"] },
-            name: { type: "string", minLength: 1 },
-            source: { type: "string" },
+            name: { type: "string", minLength: 1, maxLength: 200 },
+            source: { type: "string", maxLength: 100 },
+            scopes: {
+              type: "array",
+              items: { type: "string", enum: [...scopes] },
+              minItems: 1,
+              description: "instead of the kind's scopes",
+            },
+            rateLimit: {
+              type: ["number", "null"],
+              minimum: 0,
+              description: "requests per second (burst twice that); 0 for none; default by kind",
+            },
+            recipient: { type: "string", description: "whose privacy budget its insights spend" },
           },
         },
       },
     },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      const by = await requireKey(keys, request, reply, "admin");
+      if (!by) return reply;
       try {
-        return reply.code(201).send(await createApiKey(store.db, request.body));
+        const made = await createApiKey(store.db, request.body);
+        await audit(store.db, {
+          actor: by.id,
+          action: "key.create",
+          subject: made.id,
+          details: { kind: made.kind, scopes: made.scopes, name: made.name },
+        });
+        return reply.code(201).send(made);
       } catch (e) {
         return reply.code(400).send({ error: "bad request", message: (e as Error).message });
       }
@@ -51,11 +94,14 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
 
   app.delete<{ Params: { key: string } }>(
     "/v1/admin/keys/:key",
-    { schema: { summary: "Revoke an API key", ...admin } },
+    { schema: { summary: "Revoke an API key (by its key id, or the key itself)", ...admin } },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
+      const by = await requireKey(keys, request, reply, "admin");
+      if (!by) return reply;
       if (!(await revokeApiKey(store.db, request.params.key)))
         return reply.code(404).send({ error: "not found" });
+      keys.forget();
+      await audit(store.db, { actor: by.id, action: "key.revoke", subject: request.params.key.slice(0, 16) });
       return { revoked: true };
     },
   );

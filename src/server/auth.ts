@@ -1,17 +1,31 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type ApiKey, findApiKey, type KeyKind } from "../store/api-keys.js";
+import { type ApiKey, findApiKey, type KeyKind, type Scope } from "../store/api-keys.js";
 import type { Store } from "../store/open-store.js";
 
 /**
  * API keys from requests: HTTP Basic (the key as user name, as Segment's libraries send a write key), a
- * Bearer token, or — for ingest only — the body's `writeKey`. Keys are cached for a few seconds, so that the
- * hot path does not read the store per request; a revoked key stops working within that time.
+ * Bearer token, or — for ingest only — the body's `writeKey`. Keys are looked up by their SHA-256 hash and
+ * cached for a few seconds (by that hash, never the key), so that the hot path does not read the store per
+ * request; a revoked key stops working within that time.
+ *
+ * A missing or unknown key is answered 401; a known key without the scope a call needs, 403; a key over its
+ * rate, 429 with Retry-After. Rates are token buckets held in this process's memory (each server process of
+ * a scaled-out deployment allows the rate on its own).
  */
 
 const ttlMs = 5_000;
 
+/** Requests per second a key may make when its own limit is not set; the burst is twice that. */
+export const defaultRates: Record<KeyKind, number> = { write: 2_000, read: 500, steward: 500, admin: 500 };
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
 export class KeyRing {
   private readonly cache = new Map<string, { key: ApiKey | null; until: number }>();
+  private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly store: Store) {}
 
@@ -23,6 +37,31 @@ export class KeyRing {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, { key: found, until: now + ttlMs });
     return found;
+  }
+
+  /** Forgets cached keys (after a revocation in this process). */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  /** Takes a token from the key's bucket; returns 0 when allowed, else the seconds until one is free. */
+  take(key: ApiKey, now = Date.now()): number {
+    const rate = key.rateLimit ?? defaultRates[key.kind];
+    if (rate <= 0) return 0;
+    const burst = Math.max(1, rate * 2);
+    let b = this.buckets.get(key.id);
+    if (!b) {
+      b = { tokens: burst, at: now };
+      if (this.buckets.size > 10_000) this.buckets.clear();
+      this.buckets.set(key.id, b);
+    }
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * rate);
+    b.at = now;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / rate));
   }
 }
 
@@ -42,22 +81,41 @@ export function keyInHeader(request: FastifyRequest): string | null {
   return null;
 }
 
-/** Which kinds of key may call what: a steward key may also read, an admin key may read and steward. */
-const allowed: Record<KeyKind, KeyKind[]> = {
-  write: ["write"],
-  read: ["read", "steward", "admin"],
-  steward: ["steward", "admin"],
-  admin: ["admin"],
+/** The scope each of the former kinds of access asks for. */
+const scopeOfKind: Record<KeyKind, Scope> = {
+  write: "ingest",
+  read: "profiles:read",
+  steward: "steward",
+  admin: "admin",
 };
 
-/** Checks the request's key for a kind of access; answers 401 and returns null when it is missing or wrong. */
+/** Whether a key may do what a scope allows: `admin` may do everything but ingest; `steward` may read. */
+export function hasScope(key: ApiKey, scope: Scope): boolean {
+  if (key.scopes.includes(scope)) return true;
+  if (scope === "ingest") return false;
+  if (key.scopes.includes("admin")) return true;
+  return scope === "profiles:read" && key.scopes.includes("steward");
+}
+
+const keyOfRequest = new WeakMap<FastifyRequest, ApiKey>();
+
+/** The key a request was let in with (after requireKey). */
+export function requestKey(request: FastifyRequest): ApiKey | undefined {
+  return keyOfRequest.get(request);
+}
+
+/**
+ * Checks the request's key for a kind of access (write, read, steward, admin) or a scope: answers 401 when the
+ * key is missing or unknown, 403 when it lacks the scope, 429 when it is over its rate; returns null then.
+ */
 export async function requireKey(
   keys: KeyRing,
   request: FastifyRequest,
   reply: FastifyReply,
-  kind: KeyKind,
+  kind: KeyKind | Scope,
   fallback: string | null = null,
 ): Promise<ApiKey | null> {
+  const scope: Scope = kind in scopeOfKind ? scopeOfKind[kind as KeyKind] : (kind as Scope);
   const given = keyInHeader(request) ?? fallback;
   if (!given) {
     await reply
@@ -65,17 +123,34 @@ export async function requireKey(
       .header("www-authenticate", 'Basic realm="tessera"')
       .send({
         error: "unauthorized",
-        message: `a ${kind} key is required (HTTP Basic user name or Bearer token)`,
+        message: `a key with scope ${scope} is required (HTTP Basic user name or Bearer token)`,
       });
     return null;
   }
   const key = await keys.find(given);
-  if (!key || !allowed[kind].includes(key.kind)) {
-    await reply.code(401).send({
-      error: "unauthorized",
-      message: key ? `this is a ${key.kind} key; a ${kind} key is required` : "unknown key",
+  if (!key) {
+    await reply
+      .code(401)
+      .header("www-authenticate", 'Basic realm="tessera"')
+      .send({ error: "unauthorized", message: "unknown or revoked key" });
+    return null;
+  }
+  request.log.debug({ keyId: key.id }, "key");
+  if (!hasScope(key, scope)) {
+    await reply.code(403).send({
+      error: "forbidden",
+      message: `key ${key.id} has scopes ${key.scopes.join(", ")}; this call needs ${scope}`,
     });
     return null;
   }
+  const wait = keys.take(key);
+  if (wait > 0) {
+    await reply
+      .code(429)
+      .header("retry-after", String(wait))
+      .send({ error: "too many requests", message: `key ${key.id} is over its rate; retry in ${wait} s` });
+    return null;
+  }
+  keyOfRequest.set(request, key);
   return key;
 }

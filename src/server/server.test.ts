@@ -133,7 +133,7 @@ describe.each(await testEngines())("the ingest and profile API on $name", (engin
       body: JSON.stringify({ anonymousId: "a", event: "x" }),
     });
     expect(unknown.status).toBe(401);
-    expect((await get("/v1/profiles/T-1", write)).status).toBe(401);
+    expect((await get("/v1/profiles/T-1", write)).status).toBe(403);
     expect(await countEvents(t.store.db)).toBe(0);
     const quarantined = await t.store.db.selectFrom("quarantine").selectAll().execute();
     expect(quarantined.map((q) => q.field)).toContain("event");

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { LiveMatcher } from "../../jobs/live-matcher.js";
+import { audit, cliActor } from "../../privacy/audit.js";
 import { runServer } from "../../server/run.js";
-import { createApiKey, type KeyKind, listApiKeys, revokeApiKey } from "../../store/api-keys.js";
+import { createApiKey, type KeyKind, listApiKeys, parseScopes, revokeApiKey } from "../../store/api-keys.js";
 import { openStore } from "../../store/open-store.js";
 import { type GlobalOptions, locationFrom, withStore } from "../context.js";
 import { table } from "../table.js";
@@ -83,33 +84,88 @@ export function registerServe(program: Command): void {
   program
     .command("worker")
     .description(
-      "run a resolver worker: apply events from NATS JetStream to the store (with tessera serve --no-resolver)",
+      "run a resolver worker: apply events from NATS JetStream to the store (with tessera serve --no-resolver); run as many as wanted, on as many machines",
     )
     .option("--nats <url>", "NATS server (default: $NATS_URL)")
-    .action(async (flags: { nats?: string }) => {
-      const url = flags.nats ?? process.env.NATS_URL;
-      if (!url) throw new Error("a worker needs NATS: give --nats or set NATS_URL");
-      const store = await openStore(locationFrom(program.opts<GlobalOptions>()));
-      const { ResolverWorker } = await import("../../bus/nats.js");
-      const { LiveIngest } = await import("../../jobs/ingest-events.js");
-      const ingest = new LiveIngest(store);
-      const worker = await ResolverWorker.start(
-        {
-          url,
-          onBatch: (n, s) => console.error(`applied ${n} events in ${s.toFixed(2)} s`),
-          onError: (e) => console.error(e),
-        },
-        (events) => ingest.apply(events),
-      );
-      console.error(`resolver worker on ${url}, store ${store.describe}`);
-      const stop = async () => {
-        await worker.stop();
-        await store.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+    .option("--stream <name>", "JetStream stream (default: $TESSERA_STREAM, else TESSERA_EVENTS)")
+    .option("--consumer <name>", "durable consumer the workers share", "resolver")
+    .option("--batch <n>", "most events applied per transaction", "1000")
+    .option("--ack-wait <seconds>", "how long an unacknowledged event waits before another worker gets it")
+    .option("--model <file>", "match identify traits live with this saved model")
+    .option("--settings <file>", "resolution settings the model was trained with")
+    .option("--country <code>", "country of phone numbers written without one")
+    .option("--quiet", "no progress lines")
+    .action(
+      async (flags: {
+        nats?: string;
+        stream?: string;
+        consumer: string;
+        batch: string;
+        ackWait?: string;
+        model?: string;
+        settings?: string;
+        country?: string;
+        quiet?: boolean;
+      }) => {
+        const url = flags.nats ?? process.env.NATS_URL;
+        if (!url) throw new Error("a worker needs NATS: give --nats or set NATS_URL");
+        const batch = Number(flags.batch);
+        if (!Number.isInteger(batch) || batch < 1)
+          throw new Error(`--batch must be a positive whole number, not ${flags.batch}`);
+        const ackWait = flags.ackWait === undefined ? undefined : Number(flags.ackWait);
+        if (ackWait !== undefined && !(ackWait > 0))
+          throw new Error(`--ack-wait must be seconds above 0, not ${flags.ackWait}`);
+        const store = await openStore(locationFrom(program.opts<GlobalOptions>()));
+        const { ResolverWorker, streamName } = await import("../../bus/nats.js");
+        const { LiveIngest, addReports, emptyIngestReport } = await import("../../jobs/ingest-events.js");
+        const matcher = flags.model ? LiveMatcher.fromFiles(flags.model, flags.settings) : undefined;
+        const ingest = new LiveIngest(store, {
+          ...(matcher ? { matcher } : {}),
+          ...(flags.country ? { defaultCountry: flags.country } : {}),
+        });
+        // One line every 10 s: what this worker applied, and how often it had to start a batch again.
+        const total = emptyIngestReport();
+        let shown = { applied: 0, at: performance.now() };
+        const progress = flags.quiet
+          ? null
+          : setInterval(() => {
+              const now = performance.now();
+              const rate = ((total.applied - shown.applied) / (now - shown.at)) * 1000;
+              if (total.received > 0)
+                console.error(
+                  `applied ${total.applied} events (${Math.round(rate)}/s), ${total.duplicates} redelivered, ${total.profilesCreated} profiles created, ${total.profilesMerged} merged, ${total.retries} retries`,
+                );
+              shown = { applied: total.applied, at: now };
+            }, 10_000);
+        const worker = await ResolverWorker.start(
+          {
+            url,
+            ...(flags.stream ? { stream: flags.stream } : {}),
+            consumer: flags.consumer,
+            batch,
+            ...(ackWait !== undefined ? { ackWaitSeconds: ackWait } : {}),
+            onError: (e) => console.error(`error: ${(e as Error).message}`),
+          },
+          async (events) => {
+            const report = await ingest.apply(events);
+            addReports(total, report);
+            return report;
+          },
+        );
+        console.error(
+          `resolver worker ${process.pid} on ${url} (stream ${streamName(flags.stream)}, consumer ${flags.consumer}), store ${store.describe}`,
+        );
+        const stop = async () => {
+          console.error("stopping: finishing the batch in hand");
+          if (progress) clearInterval(progress);
+          await worker.stop();
+          await store.close();
+          process.exit(0);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      },
+    );
 
   const keys = program
     .command("keys")
@@ -118,44 +174,75 @@ export function registerServe(program: Command): void {
     );
   keys
     .command("create")
-    .description("make a key and print it")
+    .description("make a key and print it (once: only its hash is stored)")
     .requiredOption("--kind <kind>", "write, read, steward or admin")
     .requiredOption("--name <name>", "what it is for")
     .option("--source <source>", "write keys: the source their events are recorded under")
-    .action(async (flags: { kind: string; name: string; source?: string }) => {
-      if (!["write", "read", "steward", "admin"].includes(flags.kind))
-        throw new Error(`--kind must be write, read, steward or admin, not ${flags.kind}`);
-      await withStore(program.opts<GlobalOptions>(), async (store) => {
-        const k = await createApiKey(store.db, {
-          kind: flags.kind as KeyKind,
-          name: flags.name,
-          ...(flags.source ? { source: flags.source } : {}),
+    .option(
+      "--scopes <list>",
+      "instead of the kind's: comma-separated ingest, profiles:read, consent:write, insights, steward, admin",
+    )
+    .option("--rate <n>", "requests per second (burst twice that); 0 for no limit; default by kind")
+    .option("--recipient <name>", "whose privacy budget the key's insights spend (default: the key id)")
+    .action(
+      async (flags: {
+        kind: string;
+        name: string;
+        source?: string;
+        scopes?: string;
+        rate?: string;
+        recipient?: string;
+      }) => {
+        if (!["write", "read", "steward", "admin"].includes(flags.kind))
+          throw new Error(`--kind must be write, read, steward or admin, not ${flags.kind}`);
+        const rate = flags.rate === undefined ? undefined : Number(flags.rate);
+        if (rate !== undefined && !(Number.isFinite(rate) && rate >= 0))
+          throw new Error(`--rate must be a number of requests per second ≥ 0, not ${flags.rate}`);
+        await withStore(program.opts<GlobalOptions>(), async (store) => {
+          const k = await createApiKey(store.db, {
+            kind: flags.kind as KeyKind,
+            name: flags.name,
+            ...(flags.source ? { source: flags.source } : {}),
+            ...(flags.scopes ? { scopes: parseScopes(flags.scopes) } : {}),
+            ...(rate !== undefined ? { rateLimit: rate } : {}),
+            ...(flags.recipient ? { recipient: flags.recipient } : {}),
+          });
+          await audit(store.db, {
+            actor: cliActor(),
+            action: "key.create",
+            subject: k.id,
+            details: { kind: k.kind, scopes: k.scopes, name: k.name },
+          });
+          console.error(`key ${k.id} (${k.scopes.join(", ")}); the key is shown this once:`);
+          console.log(k.key);
         });
-        console.log(k.key);
-      });
-    });
+      },
+    );
   keys
     .command("list")
-    .description("the keys (shortened)")
+    .description("the keys, by key id (the keys themselves are not stored)")
     .action(async () => {
       await withStore(program.opts<GlobalOptions>(), async (store) => {
         const rows = (await listApiKeys(store.db)).map((k) => [
-          `${k.key.slice(0, 8)}…`,
+          k.id,
           k.kind,
+          k.scopes.join(","),
           k.name,
           k.source ?? "",
+          k.rateLimit === null ? "default" : k.rateLimit === 0 ? "none" : `${k.rateLimit}/s`,
           k.createdAt.slice(0, 19),
           k.revokedAt ? `revoked ${k.revokedAt.slice(0, 19)}` : "",
         ]);
-        console.log(table(["key", "kind", "name", "source", "created", ""], rows));
+        console.log(table(["key id", "kind", "scopes", "name", "source", "rate", "created", ""], rows));
       });
     });
   keys
     .command("revoke <key>")
-    .description("stop a key from working")
+    .description("stop a key from working (give its key id or the key)")
     .action(async (key: string) => {
       await withStore(program.opts<GlobalOptions>(), async (store) => {
-        if (!(await revokeApiKey(store.db, key))) throw new Error(`no key ${key}`);
+        if (!(await revokeApiKey(store.db, key))) throw new Error(`no active key ${key}`);
+        await audit(store.db, { actor: cliActor(), action: "key.revoke", subject: key.slice(0, 16) });
         console.log("revoked");
       });
     });
