@@ -47,3 +47,56 @@ export function pairwiseHouseholds(
     f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
   };
 }
+
+/**
+ * The true pairs the data can show: two members of one true household joined by a chain of members whose
+ * profiles share household evidence — an address, a building, a number with its postcode or street, a phone, an IP
+ * address, a device or an e-mail address that is not a generic value. A pair outside it (one of them known only at
+ * an address the household left, with nothing else shared; or someone with no address and nothing shared) cannot be
+ * found by any householding that does not already know who lives with whom. Recall over these pairs says how much
+ * of what the data allows was found.
+ */
+export function evidenceRecall(
+  truth: Map<string, string>,
+  evidence: Map<string, string[]>,
+  predicted: Map<string, string>,
+): { pairs: number; found: number; recall: number } {
+  // Union-find over people, joining two members of one true household when they share a value.
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r) as string;
+    let c = x;
+    while (c !== r) {
+      const next = parent.get(c) as string;
+      parent.set(c, r);
+      c = next;
+    }
+    return r;
+  };
+  const firstHolder = new Map<string, string>();
+  for (const [person, household] of truth) {
+    parent.set(person, person);
+    for (const value of evidence.get(person) ?? []) {
+      const key = `${household}\u0001${value}`;
+      const other = firstHolder.get(key);
+      if (other === undefined) firstHolder.set(key, person);
+      else parent.set(find(person), find(other));
+    }
+  }
+  const byComponent = new Map<string, number>();
+  const byBoth = new Map<string, number>();
+  for (const person of truth.keys()) {
+    const c = find(person);
+    byComponent.set(c, (byComponent.get(c) ?? 0) + 1);
+    const p = predicted.get(person);
+    if (p === undefined) continue;
+    const both = `${c}\u0001${p}`;
+    byBoth.set(both, (byBoth.get(both) ?? 0) + 1);
+  }
+  let total = 0;
+  let found = 0;
+  for (const n of byComponent.values()) total += pairs(n);
+  for (const n of byBoth.values()) found += pairs(n);
+  return { pairs: total, found, recall: total === 0 ? 1 : found / total };
+}

@@ -9,9 +9,11 @@
  */
 import { cpus, totalmem } from "node:os";
 import { Command } from "commander";
-import { buildHouseholds } from "../src/jobs/households.js";
-import { runQuality } from "../src/jobs/quality.js";
-import { pairwiseHouseholds } from "./households-eval.js";
+import { buildHouseholds, householdRecordOf } from "../src/jobs/households.js";
+import { loadQualityEntities, runQuality } from "../src/jobs/quality.js";
+import { householdCandidate } from "../src/master/households/candidates.js";
+import { genericValueExclusions } from "../src/store/quality.js";
+import { evidenceRecall, pairwiseHouseholds } from "./households-eval.js";
 import { generatedStore, mainProfiles, readTruth } from "./quality-data.js";
 
 const opts = new Command()
@@ -42,6 +44,27 @@ const report = await buildHouseholds(data.store, {
 });
 const householdSeconds = (performance.now() - t) / 1000;
 const people = await mainProfiles(data.store, readTruth(data.dataDir));
+// What each profile gives householding to go on, as the build saw it (generic values left out).
+const evidenceOf = new Map<string, string[]>();
+{
+  const generic = new Map(
+    Object.entries(await genericValueExclusions(data.store.db)).map(([k, v]) => [k, new Set(v)]),
+  );
+  const { entities } = await loadQualityEntities(data.store, () => {});
+  for (const e of entities.values()) {
+    const c = householdCandidate(e.id, e.profile, e.records.map(householdRecordOf), generic);
+    evidenceOf.set(e.id, [
+      ...c.addresses.map((v) => `address:${v}`),
+      ...(c.building ? [`building:${c.building}`] : []),
+      ...c.numberPostcode.map((v) => `number+postcode:${v}`),
+      ...c.numberStreet.map((v) => `number+street:${v}`),
+      ...c.phones.map((v) => `phone:${v}`),
+      ...c.ips.map((v) => `ip:${v}`),
+      ...c.devices.map((v) => `device:${v}`),
+      ...c.emails.map((v) => `email:${v}`),
+    ]);
+  }
+}
 await data.store.close();
 
 // Per real person: the true household, and the household of their main profile (none: a household alone).
@@ -66,7 +89,9 @@ const livesAt = new Map<string, string>();
   for (const r of rows) livesAt.set(r.person_id as string, area(r.postcode ?? ""));
 }
 const predicted = new Map<string, string>();
+const evidence = new Map<string, string[]>();
 for (const [person, p] of people) {
+  evidence.set(person, evidenceOf.get(p.entity) ?? []);
   all.set(person, p.household);
   if (report.withStreetAddress.has(p.entity)) {
     addressed.set(person, p.household);
@@ -91,6 +116,7 @@ const result = {
   withStreetAddress: pairwiseHouseholds(addressed, predicted),
   placed: pairwiseHouseholds(placed, predicted),
   all: pairwiseHouseholds(all, predicted),
+  evidence: evidenceRecall(all, evidence, predicted),
   seconds: { ...data.seconds, quality: qualitySeconds, households: householdSeconds, stages: report.seconds },
 };
 if (opts.json) console.log(JSON.stringify(result, null, 2));
@@ -110,5 +136,8 @@ else {
   );
   console.log(
     `all real people (${result.all.people.toLocaleString("en-US")}): precision ${f(result.all.precision)}, recall ${f(result.all.recall)} (${result.all.truePairs.toLocaleString("en-US")} true pairs)`,
+  );
+  console.log(
+    `true pairs the data shows (joined by shared household evidence, ${result.evidence.pairs.toLocaleString("en-US")} of ${result.all.truePairs.toLocaleString("en-US")}): recall ${f(result.evidence.recall)}`,
   );
 }
