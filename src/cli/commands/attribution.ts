@@ -1,4 +1,264 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import type { ChannelRule } from "../../analytics/attribution/channel-rules.js";
+import {
+  allModels,
+  isModelName,
+  type ModelCredit,
+  type ModelName,
+} from "../../analytics/attribution/credit.js";
+import {
+  type AttributionJobOptions,
+  attributionFromCsv,
+  attributionFromStore,
+  type JobReport,
+  saveAttribution,
+} from "../../jobs/attribution.js";
+import { silentProgress } from "../../jobs/progress.js";
+import { type GlobalOptions, withStore } from "../context.js";
+import { terminalProgress } from "../progress-bar.js";
+import { table } from "../table.js";
+
+const labels: Record<ModelName, string> = {
+  first_touch: "first",
+  last_touch: "last",
+  linear: "linear",
+  time_decay: "decay",
+  position_based: "position",
+  markov_1: "markov 1",
+  markov_2: "markov 2",
+  markov_3: "markov 3",
+  shapley: "shapley",
+};
+
+function modelList(value: string | undefined): ModelName[] | undefined {
+  if (!value) return undefined;
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const n of names)
+    if (!isModelName(n)) throw new Error(`--models: "${n}" is not one of ${allModels.join(", ")}`);
+  return names as ModelName[];
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, not ${value}`);
+  return n;
+}
+
+function loadRules(path: string | undefined): ChannelRule[] | undefined {
+  if (!path) return undefined;
+  let rules: unknown;
+  try {
+    rules = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`--rules ${path}: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(rules))
+    throw new Error(`--rules ${path}: expected a JSON array of {channel, medium?, source?, referrer?}`);
+  rules.forEach((r, i) => {
+    if (typeof r?.channel !== "string") throw new Error(`--rules ${path}: rule ${i + 1} has no "channel"`);
+  });
+  return rules as ChannelRule[];
+}
+
+const fmt = (x: number) =>
+  x.toLocaleString("en-US", { maximumFractionDigits: Math.abs(x) >= 100 ? 0 : 1, minimumFractionDigits: 0 });
+
+/** A horizontal bar per channel: its credit under one model, with its share. */
+export function creditBars(m: ModelCredit, measure: "conversions" | "value", width = 40): string {
+  const rows = [...m.credits].sort((a, b) => b[measure] - a[measure]);
+  const total = rows.reduce((s, r) => s + r[measure], 0);
+  const max = Math.max(1e-12, ...rows.map((r) => Math.abs(r[measure])));
+  const nameWidth = Math.max(...rows.map((r) => r.channel.length), 7);
+  const numbers = rows.map((r) => fmt(r[measure]));
+  const numWidth = Math.max(...numbers.map((n) => n.length));
+  return rows
+    .map((r, i) => {
+      const exact = (Math.abs(r[measure]) / max) * width;
+      const full = Math.floor(exact);
+      const eighths = Math.round((exact - full) * 8);
+      const bar = "█".repeat(full) + (eighths > 0 ? (" ▏▎▍▌▋▊▉█"[eighths] ?? "") : "");
+      const share = total > 0 ? ((100 * r[measure]) / total).toFixed(1).padStart(5) : "  –  ";
+      return `${r.channel.padEnd(nameWidth)}  ${bar.padEnd(width + 1)} ${(numbers[i] ?? "").padStart(numWidth)}  ${share} %`;
+    })
+    .join("\n");
+}
+
+export function printAttribution(
+  report: JobReport,
+  chart: ModelName | undefined,
+  measure: "conversions" | "value",
+): void {
+  const money = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  console.log(
+    `${report.input}: ${report.journeys.toLocaleString("en-US")} journeys on ${report.paths.toLocaleString("en-US")} distinct paths over ${report.channels.length} ${report.by === "campaign" ? "campaigns" : "touchpoint kinds"}; ${fmt(report.conversions)} conversions worth ${money(report.value)}, ${fmt(report.nulls)} journeys without one${report.lookbackDays !== null ? `; lookback ${report.lookbackDays} days` : ""}`,
+  );
+  if (report.conversionsWithoutTouchpoints > 0)
+    console.log(
+      `${fmt(report.conversionsWithoutTouchpoints)} conversions (worth ${money(report.valueWithoutTouchpoints)}) had no touchpoint in their window and are credited to nothing`,
+    );
+  if (report.ledger)
+    console.log(
+      report.ledger.read
+        ? `message ledger: ${report.ledger.sends.toLocaleString("en-US")} sends read`
+        : "message ledger: none in this store",
+    );
+  if (report.skipped > 0) console.log(`${report.skipped} rows skipped: ${report.problems.join("; ")}`);
+  if (report.models.length === 0 || report.paths === 0) {
+    console.log("nothing to attribute");
+    return;
+  }
+  const drawn =
+    report.models.find((m) => m.model === chart) ??
+    report.models.find((m) => m.model === "markov_1") ??
+    (report.models[report.models.length - 1] as ModelCredit);
+  const order = [...drawn.credits].sort((a, b) => b[measure] - a[measure]).map((c) => c.channel);
+  const index = new Map(report.channels.map((c, i) => [c, i]));
+  console.log(`\n${measure === "value" ? "value" : "conversions"} credited by each model`);
+  console.log(
+    table(
+      [report.by === "campaign" ? "campaign" : "channel", ...report.models.map((m) => labels[m.model])],
+      order.map((ch) => [
+        ch,
+        ...report.models.map((m) => Math.round((m.credits[index.get(ch) ?? 0]?.[measure] ?? 0) * 10) / 10),
+      ]),
+    ),
+  );
+  console.log(
+    `\n${labels[drawn.model]}${drawn.coalition ? ` (${drawn.coalition} coalitions)` : ""}: ${measure}`,
+  );
+  console.log(creditBars(drawn, measure));
+  const markov = report.models.filter((m) => m.removalEffects);
+  if (markov.length > 0) {
+    console.log("\nremoval effects (share of conversions lost without the channel)");
+    console.log(
+      table(
+        ["channel", ...markov.map((m) => labels[m.model])],
+        order.map((ch) => [
+          ch,
+          ...markov.map((m) =>
+            `${(100 * (m.removalEffects?.[index.get(ch) ?? 0]?.conversions ?? 0)).toFixed(1)} %`.padStart(8),
+          ),
+        ]),
+      ),
+    );
+    for (const m of markov)
+      console.log(
+        `${labels[m.model]}: ${m.chain?.states.toLocaleString("en-US")} states, P(conversion) ${m.chain?.conversionProbability.toFixed(4)}, solved by ${m.chain?.solver}`,
+      );
+  }
+  console.log(
+    `\ntimes: ${report.models.map((m) => `${labels[m.model]} ${(report.timings[m.model] ?? 0).toFixed(0)} ms`).join(", ")}`,
+  );
+}
+
+interface Flags {
+  models?: string;
+  by: string;
+  lookbackDays?: string;
+  conversionEvents?: string;
+  rules?: string;
+  direct: boolean;
+  ledger: boolean;
+  halfLifeDays?: string;
+  halfLifeSteps?: string;
+  separator?: string;
+  delimiter?: string;
+  coalition?: string;
+  since?: string;
+  chart?: string;
+  value?: boolean;
+  save?: boolean;
+  json?: boolean;
+}
 
 /** Commands for multi-touch attribution, uplift and channel decisions. */
-export function registerAttribution(_program: Command): void {}
+export function registerAttribution(program: Command): void {
+  program
+    .command("attribution [journeys]")
+    .description(
+      "credit conversions and value to channels (or campaigns) by first/last touch, linear, time decay, position, Markov chains of order 1-3 and Shapley values; from a journeys CSV (path;total_conversions;total_conversion_value;total_null) or from the store's events and message ledger",
+    )
+    .option("--models <list>", `models to run (default all: ${allModels.join(",")})`)
+    .option("--by <what>", "store: credit by channel or by campaign", "channel")
+    .option(
+      "--lookback-days <n>",
+      "store: touchpoints older than this before a conversion do not count (default 30)",
+    )
+    .option(
+      "--conversion-events <names>",
+      'store: track events that are conversions (default "Order Completed")',
+    )
+    .option("--rules <file>", "store: channel rules as JSON (see docs/attribution.md)")
+    .option("--no-direct", "store: leave out visits without a campaign or referrer")
+    .option("--no-ledger", "store: leave out the message ledger's sends")
+    .option("--since <date>", "store: only events from this date on")
+    .option("--half-life-days <n>", "time decay's half-life in days (default 7)")
+    .option("--half-life-steps <n>", "time decay without times: the half-life in touchpoints (default 2)")
+    .option("--separator <text>", "file: what separates touchpoints in a path (default >)")
+    .option("--delimiter <char>", "file: the column delimiter (default: detected)")
+    .option("--coalition <kind>", "Shapley: subset (default; sums to all conversions) or exact")
+    .option("--chart <model>", "the model drawn as bars (default markov_1)")
+    .option("--value", "draw and tabulate value instead of conversions")
+    .option("--save", "keep the run in the store (the API and the console show the latest)")
+    .option("--json", "print the report as JSON")
+    .action(async (journeys: string | undefined, flags: Flags) => {
+      if (flags.by !== "channel" && flags.by !== "campaign")
+        throw new Error(`--by must be channel or campaign, not ${flags.by}`);
+      if (flags.coalition && flags.coalition !== "subset" && flags.coalition !== "exact")
+        throw new Error(`--coalition must be subset or exact, not ${flags.coalition}`);
+      if (flags.chart && !isModelName(flags.chart))
+        throw new Error(`--chart: "${flags.chart}" is not a model`);
+      const lookbackDays = positive(flags.lookbackDays, "--lookback-days");
+      const halfLifeDays = positive(flags.halfLifeDays, "--half-life-days");
+      const halfLifeSteps = positive(flags.halfLifeSteps, "--half-life-steps");
+      const models = modelList(flags.models);
+      const rules = loadRules(flags.rules);
+      const options: AttributionJobOptions = {
+        by: flags.by,
+        ...(models ? { models } : {}),
+        ...(lookbackDays ? { lookbackDays } : {}),
+        ...(halfLifeDays ? { halfLifeDays } : {}),
+        ...(halfLifeSteps ? { halfLifeSteps } : {}),
+        ...(flags.conversionEvents
+          ? {
+              conversionEvents: flags.conversionEvents
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : {}),
+        ...(rules ? { rules } : {}),
+        includeDirect: flags.direct,
+        includeLedger: flags.ledger,
+        ...(flags.since ? { since: flags.since } : {}),
+        ...(flags.separator ? { separator: flags.separator } : {}),
+        ...(flags.delimiter ? { delimiter: flags.delimiter } : {}),
+        ...(flags.coalition ? { coalition: flags.coalition as "subset" | "exact" } : {}),
+        progress: flags.json ? silentProgress : terminalProgress(),
+      };
+      const run = async (): Promise<JobReport> => {
+        if (journeys && !flags.save) return attributionFromCsv(journeys, options);
+        return withStore(program.opts<GlobalOptions>(), async (store) => {
+          const report = journeys
+            ? await attributionFromCsv(journeys, options)
+            : await attributionFromStore(store, options);
+          if (flags.save) {
+            const id = await saveAttribution(store, report, options);
+            if (!flags.json) console.error(`saved as attribution run ${id}`);
+          }
+          return report;
+        });
+      };
+      const report = await run();
+      if (flags.json) {
+        console.log(JSON.stringify(report, null, 2));
+        return;
+      }
+      printAttribution(report, flags.chart as ModelName | undefined, flags.value ? "value" : "conversions");
+    });
+}

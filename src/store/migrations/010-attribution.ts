@@ -1,9 +1,42 @@
-import type { Kysely } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
 
-/** Attribution and channel decisions (issue 10): attribution runs and their credit tables, channel policies. */
-export function attribution(_dialect: DialectName) {
+/**
+ * Attribution and channel decisions (issue 10): each attribution run kept with its options and its credit
+ * tables (the API and the console read the latest), and each channel decision with the evidence it was
+ * drawn from.
+ */
+export function attribution(dialect: DialectName) {
+  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
+  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
+  const serial = dialect === "postgres" ? "bigserial" : "integer";
+  const id = (c: ColumnDefinitionBuilder) =>
+    dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement();
   return {
-    async up(_db: Kysely<unknown>): Promise<void> {},
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable("attribution_run")
+        .addColumn("id", serial, id)
+        .addColumn("input", "text", (c) => c.notNull())
+        .addColumn("by", "text", (c) => c.notNull())
+        .addColumn("options", json, (c) => c.notNull())
+        .addColumn("report", json, (c) => c.notNull())
+        .addColumn("created_at", time, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("channel_decision")
+        .addColumn("id", serial, id)
+        .addColumn("entity_id", "text")
+        .addColumn("channel", "text", (c) => c.notNull())
+        .addColumn("message", "text")
+        .addColumn("evidence", json, (c) => c.notNull())
+        .addColumn("decided_at", time, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("channel_decision_entity_idx")
+        .on("channel_decision")
+        .columns(["entity_id", "decided_at"])
+        .execute();
+    },
   };
 }
