@@ -55,3 +55,54 @@ export async function ensureMatchViews(
   }
   return written;
 }
+
+/**
+ * Every match view (of some sources) in pages, in the order a resolution run numbers records: by row id on
+ * SQLite (the order records were first stored), by key on PostgreSQL. The same order as `loadRecordTable`.
+ */
+export async function* matchViewPages(
+  store: Store,
+  sources?: readonly string[],
+  size = 20_000,
+): AsyncGenerator<MatchViewRow[]> {
+  const only =
+    sources && sources.length > 0 ? sql` and source in (${sql.join(sources.map((x) => sql`${x}`))})` : sql``;
+  if (store.dialect === "sqlite") {
+    let after = 0;
+    for (;;) {
+      const rows = (
+        await sql<{ id: number; source: string; source_record_id: string; view: string }>`
+          select rowid as id, source, source_record_id, view from match_view where rowid > ${after}${only}
+          order by rowid limit ${size}`.execute(store.db)
+      ).rows;
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1]?.id);
+      yield rows.map((r) => ({ source: r.source, sourceRecordId: r.source_record_id, view: r.view }));
+    }
+  }
+  let last: [string, string] | null = null;
+  for (;;) {
+    const after = last ? sql` and (source, source_record_id) > (${last[0]}, ${last[1]})` : sql``;
+    const rows = (
+      await sql<{ source: string; source_record_id: string; view: string }>`
+        select source, source_record_id, view from match_view where true${after}${only}
+        order by source, source_record_id limit ${size}`.execute(store.db)
+    ).rows;
+    if (rows.length === 0) return;
+    const tail = rows[rows.length - 1] as { source: string; source_record_id: string };
+    last = [tail.source, tail.source_record_id];
+    yield rows.map((r) => ({ source: r.source, sourceRecordId: r.source_record_id, view: r.view }));
+  }
+}
+
+/** How many match views there are (of some sources). */
+export async function countMatchViews(store: Store, sources?: readonly string[]): Promise<number> {
+  const only =
+    sources && sources.length > 0
+      ? sql` where source in (${sql.join(sources.map((x) => sql`${x}`))})`
+      : sql``;
+  const row = (
+    await sql<{ n: number | string }>`select count(*) as n from match_view${only}`.execute(store.db)
+  ).rows[0];
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,396 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { MatchRecord } from "../model/match-record.js";
+import { forEachCandidatePair } from "../resolve/blocking.js";
+import { type Clustering, clusterPairs } from "../resolve/cluster.js";
+import { compileComparison } from "../resolve/comparison.js";
+import {
+  extractFeatures,
+  RecordTableBuilder,
+  type RecordToResolve,
+  withoutValues,
+} from "../resolve/features.js";
+import { logit2, type MatchModel, pairScorer, probabilityOf } from "../resolve/model.js";
+import { PairBuffer } from "../resolve/pair-buffer.js";
+import {
+  countRuns,
+  type FeatureKinds,
+  featureKinds,
+  forEachTermValue,
+  hash53,
+  linesToBatch,
+  pairOwner,
+  priorFromRate,
+  recordLine,
+  recordPartitions,
+  ruleKeys,
+  type TermCounts,
+  WeightTally,
+  withGlobalFrequencies,
+} from "../resolve/partitioned.js";
+import type { RecordTable } from "../resolve/record-table.js";
+import { type ResolveProgress, runFeatures, trainModel } from "../resolve/resolve.js";
+import { personDefaults, type ResolveSettingsInput, resolveSettings } from "../resolve/settings.js";
+import { countMatchViews, matchViewPages } from "../store/match-views.js";
+import type { Store } from "../store/open-store.js";
+import {
+  DoubleWriter,
+  forEachSpilledPair,
+  LineWriter,
+  PairWriter,
+  readDoubles,
+  readLines,
+} from "./resolve-partitioned-spill.js";
+
+/**
+ * Batch resolution over more records than fit in memory (docs/batch-scale.md). Four passes:
+ * 1. scan: the match views are streamed from the store once; each page's blocking keys are hashed, and
+ *    each record is written, as a line of its features, to the spill file of every partition one of its
+ *    keys belongs to; term-frequency values go to hash buckets; a uniform sample is kept for training.
+ * 2. train (unless a model is given): the model is trained on the sample with the in-memory code; term
+ *    counts are read back bucket by bucket.
+ * 3. score: each partition's records become a record table (global term frequencies in place of its own),
+ *    its candidate pairs are enumerated with the in-memory blocking, and the pairs it owns are scored and
+ *    spilled with their weights. The prior is then estimated from all the weights.
+ * 4. cluster: links are joined by union-find over record numbers; the links, and the clearly-different
+ *    pairs that fall inside one linked component, go to the in-memory clusterer — the only pairs it reads.
+ *
+ * Memory: a partition's table is bounded by the budget (the partition count is chosen from it); what grows
+ * with the record count N is the clustering (≈ 30 bytes a record, plus 16 bytes a link) and the counts of
+ * repeated term values (12 bytes each).
+ */
+
+export interface PartitionedOptions {
+  settings?: ResolveSettingsInput;
+  /** Score with this model instead of training one (its prior is kept). */
+  model?: MatchModel;
+  sources?: string[];
+  /** The memory budget in MiB the partitions (and the training sample) are sized to. Default 1024. */
+  memoryMB?: number;
+  /** The partition count, instead of the one the budget gives. */
+  partitions?: number;
+  /** Records the model is trained on, drawn uniformly (default: as many as half the budget holds). */
+  sampleRecords?: number;
+  /** Where spill files go (a directory of their own is made inside and removed at the end). */
+  spillDir?: string;
+  excludedValues?: Readonly<Record<string, readonly string[]>>;
+  progress?: ResolveProgress;
+}
+
+export interface PartitionReport {
+  records: number;
+  pairs: number;
+  seconds: number;
+}
+
+export interface PartitionedResult {
+  records: number;
+  partitions: number;
+  partitionReports: PartitionReport[];
+  /** Record copies over all partitions / records: how many partitions a record is in, on average. */
+  copiesPerRecord: number;
+  sampleRecords: number;
+  candidatePairs: number;
+  links: number;
+  model: MatchModel;
+  clustering: Clustering;
+  seconds: Record<string, number>;
+  spillBytes: number;
+  /** Peak resident memory (MiB, the process's so far) at the end of each phase. */
+  peakMiB: Record<string, number>;
+}
+
+/** Estimated bytes a record takes in a partition: features, dictionaries, blocking layouts, keys. */
+export const BYTES_PER_RECORD = 900;
+/** Estimated bytes a sampled record takes while the model is trained. */
+const BYTES_PER_SAMPLE_RECORD = 1200;
+
+/** The fewest partitions whose records fit the budget, each record being in up to one per rule. */
+export function partitionsFor(records: number, rules: number, memoryMB: number): number {
+  const budget = memoryMB * 2 ** 20 * 0.7;
+  for (let p = 1; p < 65_536; p++) {
+    const copies = records * Math.min(p, rules) * (p === 1 ? 1 : 0.9);
+    if ((copies / p) * BYTES_PER_RECORD <= budget) return p;
+  }
+  return 65_536;
+}
+
+const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+export async function resolvePartitioned(
+  store: Store,
+  options: PartitionedOptions = {},
+): Promise<PartitionedResult> {
+  const input = options.settings ?? personDefaults;
+  const settings = resolveSettings.parse(input);
+  if (settings.deterministic.length > 0)
+    throw new Error("a partitioned run does not apply deterministic rules yet: resolve in memory");
+  if (settings.splitLargeBlocks)
+    throw new Error("a partitioned run does not split large blocks: resolve in memory, or tighten the rules");
+  const progress = options.progress ?? (() => {});
+  const memoryMB = options.memoryMB ?? 1024;
+  const features = [...runFeatures(input, options.model)];
+  const specs = options.model?.specs ?? settings.comparisons;
+  const tfFeatures = [
+    ...new Set(specs.filter((s) => s.termFrequency).map((s) => (s.levels[0] as { feature: string }).feature)),
+  ];
+  const rules = settings.blocking;
+  const excluded =
+    options.excludedValues && Object.keys(options.excludedValues).length > 0 ? options.excludedValues : null;
+  const seconds: Record<string, number> = {};
+  const peakMiB: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    seconds[stage] = (now - t) / 1000;
+    peakMiB[stage] = peak();
+    t = now;
+  };
+
+  const total = await countMatchViews(store, options.sources);
+  if (total === 0) throw new Error("the store holds no records to resolve: import a source first");
+  const P = options.partitions ?? partitionsFor(total, rules.length, memoryMB);
+  if (!Number.isInteger(P) || P < 1) throw new RangeError(`partitions must be a whole number ≥ 1, not ${P}`);
+  const sampleTarget =
+    options.sampleRecords ?? Math.floor((memoryMB * 2 ** 20 * 0.5) / BYTES_PER_SAMPLE_RECORD);
+  const sampleRate = Math.min(1, sampleTarget / total);
+  // Term hashes go to buckets by their top bits, each small enough to sort within the budget.
+  const termBuckets = Math.max(
+    1,
+    Math.ceil((total * Math.max(1, tfFeatures.length) * 1.3 * 16) / (memoryMB * 2 ** 20 * 0.5)),
+  );
+  const dir = mkdtempSync(join(options.spillDir ?? tmpdir(), "tessera-resolve-"));
+  progress(
+    "plan",
+    `${total.toLocaleString("en-US")} records in ${P} partition${P === 1 ? "" : "s"} for ${memoryMB} MiB; spill in ${dir}`,
+  );
+  try {
+    // 1. scan
+    const recordFiles = Array.from({ length: P }, (_, p) => new LineWriter(join(dir, `records-${p}.txt`)));
+    const termFiles = Array.from(
+      { length: termBuckets },
+      (_, b) => new DoubleWriter(join(dir, `terms-${b}.bin`)),
+    );
+    const termTotals = new Map<string, number>();
+    const perSource = new Map<string, number>();
+    const sample = new RecordTableBuilder(features);
+    const partitionsOf = new Int32Array(Math.max(1, P));
+    let kinds: FeatureKinds | null = null;
+    let gid = 0;
+    for await (const page of matchViewPages(store, options.sources)) {
+      const records: RecordToResolve[] = page.map((r) => ({
+        key: "",
+        source: r.source,
+        standardized: JSON.parse(r.view) as MatchRecord,
+      }));
+      const builder = new RecordTableBuilder(features);
+      builder.add(extractFeatures(records, features));
+      let table: RecordTable = builder.finish();
+      if (excluded) table = withoutValues(table, excluded);
+      kinds ??= featureKinds(table, features);
+      const keys = rules.map((rule) => ruleKeys(table, rule));
+      for (let r = 0; r < table.size; r++) {
+        const n = recordPartitions(keys, r, P, partitionsOf);
+        if (n === 0) continue;
+        const line = recordLine(table, kinds, r, gid + r);
+        for (let q = 0; q < n; q++) (recordFiles[partitionsOf[q] as number] as LineWriter).write(line);
+      }
+      const totals = forEachTermValue(table, tfFeatures, (h) =>
+        (termFiles[Math.min(termBuckets - 1, Math.floor((h / 2 ** 53) * termBuckets))] as DoubleWriter).push(
+          h,
+        ),
+      );
+      for (const [name, n] of totals) termTotals.set(name, (termTotals.get(name) ?? 0) + n);
+      for (const r of page) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
+      const sampled =
+        sampleRate >= 1 ? records : records.filter((_, r) => hash53(String(gid + r)) / 2 ** 53 < sampleRate);
+      if (sampled.length > 0) sample.add(extractFeatures(sampled, features));
+      gid += page.length;
+      progress("scan", `${gid.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
+    }
+    const N = gid;
+    for (const w of recordFiles) w.close();
+    for (const w of termFiles) w.close();
+    const copies = recordFiles.reduce((sum, w) => sum + w.lines, 0);
+    lap("scan");
+
+    // 2. term counts and training
+    const hashes: number[] = [];
+    const counts: number[] = [];
+    for (const bucket of termFiles) {
+      const values = readDoubles(bucket.path, bucket.values).sort();
+      countRuns(values, hashes, counts);
+      rmSync(bucket.path);
+    }
+    const terms: TermCounts = {
+      hashes: Float64Array.from(hashes),
+      counts: Int32Array.from(counts),
+      totals: termTotals,
+    };
+    hashes.length = 0;
+    counts.length = 0;
+    lap("terms");
+    const sampleRecords = sample.size;
+    let model: MatchModel;
+    if (options.model) model = structuredClone(options.model);
+    else {
+      progress("train", `on a sample of ${sampleRecords.toLocaleString("en-US")} records`);
+      let table = sample.finish();
+      if (excluded) table = withoutValues(table, excluded);
+      const compiled = settings.comparisons.map((s) => compileComparison(s, table));
+      model = trainModel(table, compiled, settings, progress);
+    }
+    lap("train");
+
+    // 3. score, partition by partition
+    const pairFile = new PairWriter(join(dir, "pairs.bin"));
+    const tally = new WeightTally();
+    const partitionReports: PartitionReport[] = [];
+    for (let p = 0; p < P; p++) {
+      const started = performance.now();
+      const builder = new RecordTableBuilder(features);
+      const gidParts: Int32Array[] = [];
+      for (const lines of readLines((recordFiles[p] as LineWriter).path)) {
+        const { batch, gids } = linesToBatch(lines, kinds as FeatureKinds);
+        builder.add(batch);
+        gidParts.push(gids);
+      }
+      rmSync((recordFiles[p] as LineWriter).path);
+      const gids = concat(gidParts);
+      gidParts.length = 0;
+      const table = withGlobalFrequencies(builder.finish(), tfFeatures, terms);
+      const keys = rules.map((rule) => ruleKeys(table, rule));
+      const scorer = pairScorer(
+        { ...model, prior: 0.5 },
+        model.specs.map((s) => compileComparison(s, table)),
+      );
+      let pairs = 0;
+      forEachCandidatePair(
+        table,
+        rules,
+        settings.mode,
+        { maxBlockSize: settings.maxBlockSize },
+        (i, j, rule) => {
+          if (pairOwner(keys[rule] as (typeof keys)[number], i, j, P) !== p) return;
+          const weight = scorer.weight(i, j);
+          pairFile.push(gids[i] as number, gids[j] as number, weight);
+          tally.add(weight);
+          pairs++;
+        },
+      );
+      const report = { records: table.size, pairs, seconds: (performance.now() - started) / 1000 };
+      partitionReports.push(report);
+      progress(
+        "score",
+        `partition ${p + 1} of ${P}: ${report.records.toLocaleString("en-US")} records, ${pairs.toLocaleString("en-US")} pairs in ${report.seconds.toFixed(1)} s`,
+      );
+    }
+    pairFile.close();
+    const candidatePairs = pairFile.pairs;
+    if (!options.model)
+      model.prior = priorFromRate(
+        tally.matchRate(),
+        candidatePairs,
+        possiblePairs(N, perSource, settings.mode),
+      );
+    lap("score");
+
+    // 4. cluster
+    const threshold = settings.threshold;
+    const cannotBelow = Math.min(0.01, threshold);
+    const priorWeight = logit2(model.prior);
+    const parent = new Int32Array(N);
+    for (let r = 0; r < N; r++) parent[r] = r;
+    const find = (x: number) => {
+      let r = x;
+      while (parent[r] !== r) {
+        const up = parent[parent[r] as number] as number;
+        parent[r] = up;
+        r = up;
+      }
+      return r;
+    };
+    const kept = new PairBuffer();
+    forEachSpilledPair(pairFile.path, (a, b, w) => {
+      const probability = probabilityOf(priorWeight + w);
+      if (!(probability >= threshold)) return;
+      kept.push(a, b, probability);
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+    });
+    const links = kept.count;
+    forEachSpilledPair(pairFile.path, (a, b, w) => {
+      const probability = probabilityOf(priorWeight + w);
+      if (probability < cannotBelow && find(a) === find(b)) kept.push(a, b, probability);
+    });
+    progress(
+      "cluster",
+      `${links.toLocaleString("en-US")} links and ${(kept.count - links).toLocaleString("en-US")} pairs that keep records apart`,
+    );
+    const spillBytes =
+      recordFiles.reduce((sum, w) => sum + w.bytes, 0) + candidatePairs * 16 + terms.hashes.length;
+    rmSync(pairFile.path);
+    const clustering = clusterPairs(
+      N,
+      { left: kept.left, right: kept.right, probability: kept.value, count: kept.count },
+      {
+        threshold,
+        maxClusterSize: settings.clustering.maxClusterSize,
+        ...(settings.clustering.minDensity !== undefined
+          ? { minDensity: settings.clustering.minDensity }
+          : {}),
+      },
+    );
+    lap("cluster");
+    progress("cluster", `${clustering.clusters.toLocaleString("en-US")} entities`);
+    return {
+      records: N,
+      partitions: P,
+      partitionReports,
+      copiesPerRecord: copies / N,
+      sampleRecords,
+      candidatePairs,
+      links,
+      model,
+      clustering,
+      seconds,
+      spillBytes,
+      peakMiB,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function concat(parts: Int32Array[]): Int32Array {
+  const out = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** All pairs a run could compare (link mode: only pairs of different sources). */
+function possiblePairs(n: number, perSource: Map<string, number>, mode: string): number {
+  if (mode !== "link") return (n * (n - 1)) / 2;
+  let same = 0;
+  for (const k of perSource.values()) same += (k * (k - 1)) / 2;
+  return (n * (n - 1)) / 2 - same;
+}
+
+/** Streams `source/id,entity` lines of a partitioned run's clusters, in the run's record order. */
+export async function* clusterLines(
+  store: Store,
+  clusterOf: Int32Array,
+  sources?: string[],
+): AsyncGenerator<string> {
+  let gid = 0;
+  for await (const page of matchViewPages(store, sources)) {
+    const lines = page.map((r) => `${JSON.stringify(`${r.source}/${r.sourceRecordId}`)},${clusterOf[gid++]}`);
+    yield `${lines.join("\n")}\n`;
+  }
+}
