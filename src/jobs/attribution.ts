@@ -142,6 +142,64 @@ export async function attributionFromCsv(
   };
 }
 
+export interface PathRow {
+  /** Touchpoints as a list, or as text joined by the separator. */
+  path: string | string[];
+  conversions?: number;
+  value?: number;
+  nulls?: number;
+}
+
+export class JourneyInputError extends Error {
+  constructor(
+    readonly row: number,
+    readonly field: string,
+    message: string,
+  ) {
+    super(`row ${row}: ${field} ${message}`);
+    this.name = "JourneyInputError";
+  }
+}
+
+/** Attribution over paths given in memory (the API's upload); a bad row is an error naming it and its field. */
+export function attributionFromPaths(
+  rows: readonly PathRow[],
+  options: AttributionJobOptions = {},
+): JobReport {
+  const builder = new PathTableBuilder(options.halfLifeDays ?? 7);
+  rows.forEach((r, i) => {
+    const touchpoints = Array.isArray(r.path)
+      ? r.path.map((x) => String(x).trim()).filter(Boolean)
+      : typeof r.path === "string"
+        ? splitPath(r.path, options.separator ?? ">")
+        : [];
+    if (touchpoints.length === 0) throw new JourneyInputError(i + 1, "path", "has no touchpoints");
+    const count = (field: "conversions" | "value" | "nulls") => {
+      const v = r[field] ?? 0;
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+        throw new JourneyInputError(i + 1, field, `must be a non-negative number, not ${JSON.stringify(v)}`);
+      return v;
+    };
+    builder.add({
+      touchpoints,
+      conversions: count("conversions"),
+      value: count("value"),
+      nulls: count("nulls"),
+    });
+  });
+  const report = attribute(builder.build(), options, "path touchpoint");
+  return {
+    ...report,
+    input: "upload",
+    lookbackDays: null,
+    conversionsWithoutTouchpoints: 0,
+    valueWithoutTouchpoints: 0,
+    ledger: null,
+    skipped: 0,
+    problems: [],
+  };
+}
+
 function text(v: unknown): string | null {
   return typeof v === "string" && v.trim() !== "" ? v : null;
 }

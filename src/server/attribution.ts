@@ -1,9 +1,161 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { allModels, isModelName, type ModelName } from "../analytics/attribution/credit.js";
+import {
+  type AttributionJobOptions,
+  attributionFromPaths,
+  attributionFromStore,
+  JourneyInputError,
+  type PathRow,
+} from "../jobs/attribution.js";
+import { PayloadError } from "../sources/segment.js";
+import { latestAttributionRun } from "../store/attribution.js";
 import type { Store } from "../store/open-store.js";
-import type { KeyRing } from "./auth.js";
+import { type KeyRing, requireKey } from "./auth.js";
+import { parseBody } from "./tracking.js";
 
-/** Attribution and channel decisions (issue 10). */
+/**
+ * Attribution (read keys): the credit tables computed from the store's journeys, from paths posted in the
+ * request, or the latest run kept by `tessera attribution --save`.
+ */
+
+interface Query {
+  model?: string;
+  models?: string;
+  by?: string;
+  lookbackDays?: number;
+  conversionEvents?: string;
+  direct?: boolean;
+  ledger?: boolean;
+  coalition?: string;
+  since?: string;
+}
+
+class BadQuery extends Error {}
+
+function optionsOf(q: Query & { separator?: string }): AttributionJobOptions {
+  const names = (q.models ?? q.model)
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const n of names ?? [])
+    if (!isModelName(n)) throw new BadQuery(`model "${n}" is not one of ${allModels.join(", ")}`);
+  if (q.by !== undefined && q.by !== "channel" && q.by !== "campaign")
+    throw new BadQuery(`by must be channel or campaign, not ${q.by}`);
+  if (q.coalition !== undefined && q.coalition !== "subset" && q.coalition !== "exact")
+    throw new BadQuery(`coalition must be subset or exact, not ${q.coalition}`);
+  return {
+    ...(names && names.length > 0 ? { models: names as ModelName[] } : {}),
+    ...(q.by ? { by: q.by as "channel" | "campaign" } : {}),
+    ...(q.lookbackDays ? { lookbackDays: q.lookbackDays } : {}),
+    ...(q.conversionEvents
+      ? {
+          conversionEvents: q.conversionEvents
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    ...(q.direct !== undefined ? { includeDirect: q.direct } : {}),
+    ...(q.ledger !== undefined ? { includeLedger: q.ledger } : {}),
+    ...(q.coalition ? { coalition: q.coalition as "subset" | "exact" } : {}),
+    ...(q.since ? { since: q.since } : {}),
+    ...(q.separator ? { separator: q.separator } : {}),
+  };
+}
+
+const queryProperties = {
+  model: { type: "string", description: `one model or a comma-separated list: ${allModels.join(", ")}` },
+  models: { type: "string", description: "the same as model" },
+  by: { type: "string", enum: ["channel", "campaign"] },
+  lookbackDays: { type: "number", exclusiveMinimum: 0 },
+  conversionEvents: {
+    type: "string",
+    description: "track event names that are conversions, comma-separated",
+  },
+  direct: {
+    type: "boolean",
+    description: "count visits without campaign or referrer as direct (default true)",
+  },
+  ledger: { type: "boolean", description: "read the message ledger's sends as touchpoints (default true)" },
+  coalition: { type: "string", enum: ["subset", "exact"] },
+  since: { type: "string", description: "only events from this time on (ISO 8601)" },
+} as const;
+
+function bad(reply: FastifyReply, e: unknown) {
+  if (e instanceof BadQuery || e instanceof JourneyInputError || e instanceof RangeError)
+    return reply.code(400).send({ error: "bad request", message: e.message });
+  throw e;
+}
+
 export async function registerAttributionRoutes(
-  _app: FastifyInstance,
-  _ctx: { store: Store; keys: KeyRing },
-): Promise<void> {}
+  app: FastifyInstance,
+  ctx: { store: Store; keys: KeyRing },
+): Promise<void> {
+  const { store, keys } = ctx;
+
+  app.get<{ Querystring: Query }>(
+    "/v1/attribution",
+    {
+      schema: {
+        summary: "Credit per channel (or campaign) by every attribution model, over the store's journeys",
+        tags: ["attribution"],
+        querystring: { type: "object", properties: queryProperties },
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "read"))) return reply;
+      try {
+        return await attributionFromStore(store, optionsOf(request.query));
+      } catch (e) {
+        return bad(reply, e);
+      }
+    },
+  );
+
+  app.post(
+    "/v1/attribution",
+    {
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        summary:
+          "Credit per touchpoint over uploaded paths: a JSON body {paths: [{path, conversions, value, nulls}], model?, by?, separator?, coalition?}",
+        tags: ["attribution"],
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "read"))) return reply;
+      try {
+        const body = parseBody(request.body);
+        if (body === null || typeof body !== "object" || !Array.isArray((body as { paths?: unknown }).paths))
+          throw new BadQuery("the body needs paths: an array of {path, conversions, value, nulls}");
+        const { paths, ...rest } = body as { paths: PathRow[] } & Query & { separator?: string };
+        for (const [k, v] of Object.entries(rest))
+          if (v !== undefined && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean")
+            throw new BadQuery(`${k} must be a string, number or boolean`);
+        return attributionFromPaths(paths, optionsOf(rest));
+      } catch (e) {
+        if (e instanceof PayloadError)
+          return reply.code(400).send({ error: "bad request", message: e.message });
+        return bad(reply, e);
+      }
+    },
+  );
+
+  app.get<{ Querystring: { by?: string } }>(
+    "/v1/attribution/runs/latest",
+    {
+      schema: {
+        summary: "The latest attribution run kept in the store",
+        tags: ["attribution"],
+        querystring: { type: "object", properties: { by: { type: "string" } } },
+      },
+    },
+    async (request, reply) => {
+      if (!(await requireKey(keys, request, reply, "read"))) return reply;
+      const run = await latestAttributionRun(store.db, request.query.by ? { by: request.query.by } : {});
+      if (!run)
+        return reply.code(404).send({ error: "not found", message: "no attribution run has been kept" });
+      return run;
+    },
+  );
+}
