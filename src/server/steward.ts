@@ -150,6 +150,8 @@ export async function registerStewardRoutes(
   await app.register(async (api) => {
     // The server reads every body as bytes (for the Segment calls); these routes take JSON.
     api.addHook("preValidation", async (request) => {
+      if (request.method === "POST" && (request.body === undefined || request.body === null))
+        request.body = {};
       if (!Buffer.isBuffer(request.body)) return;
       const text = request.body.toString("utf8").trim();
       try {
