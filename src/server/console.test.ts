@@ -175,6 +175,15 @@ describe.skipIf(!hasChromium || !sqlite)("the web console in Chromium", () => {
     const city = (await getProfiles(t.store.db, [(await profileWithRecords(2)).id])).values().next().value
       ?.address?.value.city;
     expect(city).toBeTruthy();
+    // Fails, and says so, while the server has no segments API (issue 8) rather than skipping.
+    const estimate = await fetch(`${server.url}/v1/segments/estimate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ rule: { trait: "city", op: "eq", value: city } }),
+    });
+    expect(estimate.status, "POST /v1/segments/estimate (the segments API of issue 8) must exist").not.toBe(
+      404,
+    );
     await page.goto(`${server.url}/segments`);
     await page.locator('input[name="segment-name"]').fill("Demo city");
     const condition = page.getByTestId("condition").first();

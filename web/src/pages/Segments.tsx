@@ -252,7 +252,11 @@ export function SegmentsPage() {
               </>
             ) : (
               <span className="muted">
-                {rule ? "Counting…" : "Add a condition to see how many people match."}
+                {!rule
+                  ? "Add a condition to see how many people match."
+                  : error
+                    ? "Not counted."
+                    : "Counting…"}
               </span>
             )}
           </div>
