@@ -40,6 +40,7 @@ describe.each(engines)("partitioned batch resolution ($name)", (engine) => {
     const run = await resolvePartitioned(test.store, {
       model: inMemory.result.model,
       partitions: 7,
+      threads: 1,
       excludedValues: {},
       progress: (stage) => stages.add(stage),
     });
@@ -55,10 +56,11 @@ describe.each(engines)("partitioned batch resolution ($name)", (engine) => {
   it("trains the same model when the sample is every record, and picks the partitions from the budget", async () => {
     const run = await resolvePartitioned(test.store, {
       memoryMB: 1,
+      threads: 2,
       sampleRecords: 1_000_000,
       excludedValues: {},
     });
-    expect(run.partitions).toBe(partitionsFor(run.records, 6, 1));
+    expect(run.partitions).toBe(partitionsFor(run.records, 6, 1, 2));
     expect(run.partitions).toBeGreaterThan(3);
     expect(run.sampleRecords).toBe(run.records);
     expect(run.model.comparisons).toEqual(inMemory.result.model.comparisons);

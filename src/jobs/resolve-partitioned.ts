@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import type { MatchRecord } from "../model/match-record.js";
-import { forEachCandidatePair } from "../resolve/blocking.js";
 import { type Clustering, clusterPairs } from "../resolve/cluster.js";
 import { compileComparison } from "../resolve/comparison.js";
 import {
@@ -11,7 +11,7 @@ import {
   type RecordToResolve,
   withoutValues,
 } from "../resolve/features.js";
-import { logit2, type MatchModel, pairScorer, probabilityOf } from "../resolve/model.js";
+import { logit2, type MatchModel, probabilityOf } from "../resolve/model.js";
 import { PairBuffer } from "../resolve/pair-buffer.js";
 import {
   countRuns,
@@ -19,29 +19,20 @@ import {
   featureKinds,
   forEachTermValue,
   hash53,
-  linesToBatch,
-  pairOwner,
   priorFromRate,
   recordLine,
   recordPartitions,
   ruleKeys,
   type TermCounts,
   WeightTally,
-  withGlobalFrequencies,
 } from "../resolve/partitioned.js";
 import type { RecordTable } from "../resolve/record-table.js";
 import { type ResolveProgress, runFeatures, trainModel } from "../resolve/resolve.js";
 import { personDefaults, type ResolveSettingsInput, resolveSettings } from "../resolve/settings.js";
 import { countMatchViews, matchViewPages } from "../store/match-views.js";
 import type { Store } from "../store/open-store.js";
-import {
-  DoubleWriter,
-  forEachSpilledPair,
-  LineWriter,
-  PairWriter,
-  readDoubles,
-  readLines,
-} from "./resolve-partitioned-spill.js";
+import { type PartitionOutcome, type PartitionSetup, scorePartition } from "./resolve-partitioned-score.js";
+import { DoubleWriter, forEachSpilledPair, LineWriter, readDoubles } from "./resolve-partitioned-spill.js";
 
 /**
  * Batch resolution over more records than fit in memory (docs/batch-scale.md). Four passes:
@@ -76,12 +67,16 @@ export interface PartitionedOptions {
   spillDir?: string;
   excludedValues?: Readonly<Record<string, readonly string[]>>;
   progress?: ResolveProgress;
+  /** Partitions scored at once, each in a worker thread (default 2 when there are 2 cores); 1 scores here. */
+  threads?: number;
 }
 
 export interface PartitionReport {
   records: number;
   pairs: number;
   seconds: number;
+  /** Resident memory when the partition was scored. */
+  rssMiB: number;
 }
 
 export interface PartitionedResult {
@@ -106,9 +101,12 @@ export const BYTES_PER_RECORD = 900;
 /** Estimated bytes a sampled record takes while the model is trained. */
 const BYTES_PER_SAMPLE_RECORD = 1200;
 
-/** The fewest partitions whose records fit the budget, each record being in up to one per rule. */
-export function partitionsFor(records: number, rules: number, memoryMB: number): number {
-  const budget = memoryMB * 2 ** 20 * 0.7;
+/**
+ * The fewest partitions whose records fit the budget, each record being in up to one per rule; `threads`
+ * partitions are in memory at once.
+ */
+export function partitionsFor(records: number, rules: number, memoryMB: number, threads = 1): number {
+  const budget = (memoryMB * 2 ** 20 * 0.6) / threads;
   for (let p = 1; p < 65_536; p++) {
     const copies = records * Math.min(p, rules) * (p === 1 ? 1 : 0.9);
     if ((copies / p) * BYTES_PER_RECORD <= budget) return p;
@@ -130,6 +128,7 @@ export async function resolvePartitioned(
     throw new Error("a partitioned run does not split large blocks: resolve in memory, or tighten the rules");
   const progress = options.progress ?? (() => {});
   const memoryMB = options.memoryMB ?? 1024;
+  const threads = Math.max(1, options.threads ?? Math.min(2, availableParallelism()));
   const features = [...runFeatures(input, options.model)];
   const specs = options.model?.specs ?? settings.comparisons;
   const tfFeatures = [
@@ -150,7 +149,7 @@ export async function resolvePartitioned(
 
   const total = await countMatchViews(store, options.sources);
   if (total === 0) throw new Error("the store holds no records to resolve: import a source first");
-  const P = options.partitions ?? partitionsFor(total, rules.length, memoryMB);
+  const P = options.partitions ?? partitionsFor(total, rules.length, memoryMB, threads);
   if (!Number.isInteger(P) || P < 1) throw new RangeError(`partitions must be a whole number ≥ 1, not ${P}`);
   const sampleTarget =
     options.sampleRecords ?? Math.floor((memoryMB * 2 ** 20 * 0.5) / BYTES_PER_SAMPLE_RECORD);
@@ -174,7 +173,7 @@ export async function resolvePartitioned(
     );
     const termTotals = new Map<string, number>();
     const perSource = new Map<string, number>();
-    const sample = new RecordTableBuilder(features);
+    let sample: RecordTableBuilder | null = new RecordTableBuilder(features);
     const partitionsOf = new Int32Array(Math.max(1, P));
     let kinds: FeatureKinds | null = null;
     let gid = 0;
@@ -205,7 +204,7 @@ export async function resolvePartitioned(
       for (const r of page) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
       const sampled =
         sampleRate >= 1 ? records : records.filter((_, r) => hash53(String(gid + r)) / 2 ** 53 < sampleRate);
-      if (sampled.length > 0) sample.add(extractFeatures(sampled, features));
+      if (sampled.length > 0) sample?.add(extractFeatures(sampled, features));
       gid += page.length;
       progress("scan", `${gid.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
     }
@@ -223,71 +222,64 @@ export async function resolvePartitioned(
       countRuns(values, hashes, counts);
       rmSync(bucket.path);
     }
+    // Shared memory: every scoring thread reads the same counts.
     const terms: TermCounts = {
-      hashes: Float64Array.from(hashes),
-      counts: Int32Array.from(counts),
+      hashes: new Float64Array(new SharedArrayBuffer(hashes.length * 8)),
+      counts: new Int32Array(new SharedArrayBuffer(counts.length * 4)),
       totals: termTotals,
     };
+    terms.hashes.set(hashes);
+    terms.counts.set(counts);
     hashes.length = 0;
     counts.length = 0;
     lap("terms");
-    const sampleRecords = sample.size;
+    const sampleRecords = sample?.size ?? 0;
     let model: MatchModel;
     if (options.model) model = structuredClone(options.model);
     else {
       progress("train", `on a sample of ${sampleRecords.toLocaleString("en-US")} records`);
-      let table = sample.finish();
+      let table = (sample as RecordTableBuilder).finish();
       if (excluded) table = withoutValues(table, excluded);
       const compiled = settings.comparisons.map((s) => compileComparison(s, table));
       model = trainModel(table, compiled, settings, progress);
     }
+    sample = null;
     lap("train");
 
-    // 3. score, partition by partition
-    const pairFile = new PairWriter(join(dir, "pairs.bin"));
+    // 3. score, partition by partition, in worker threads when there are several
+    const setup: PartitionSetup = {
+      features,
+      kinds: kinds as FeatureKinds,
+      tfFeatures,
+      terms,
+      model,
+      rules,
+      mode: settings.mode,
+      maxBlockSize: settings.maxBlockSize,
+      partitions: P,
+      dir,
+    };
     const tally = new WeightTally();
-    const partitionReports: PartitionReport[] = [];
-    for (let p = 0; p < P; p++) {
-      const started = performance.now();
-      const builder = new RecordTableBuilder(features);
-      const gidParts: Int32Array[] = [];
-      for (const lines of readLines((recordFiles[p] as LineWriter).path)) {
-        const { batch, gids } = linesToBatch(lines, kinds as FeatureKinds);
-        builder.add(batch);
-        gidParts.push(gids);
-      }
-      rmSync((recordFiles[p] as LineWriter).path);
-      const gids = concat(gidParts);
-      gidParts.length = 0;
-      const table = withGlobalFrequencies(builder.finish(), tfFeatures, terms);
-      const keys = rules.map((rule) => ruleKeys(table, rule));
-      const scorer = pairScorer(
-        { ...model, prior: 0.5 },
-        model.specs.map((s) => compileComparison(s, table)),
-      );
-      let pairs = 0;
-      forEachCandidatePair(
-        table,
-        rules,
-        settings.mode,
-        { maxBlockSize: settings.maxBlockSize },
-        (i, j, rule) => {
-          if (pairOwner(keys[rule] as (typeof keys)[number], i, j, P) !== p) return;
-          const weight = scorer.weight(i, j);
-          pairFile.push(gids[i] as number, gids[j] as number, weight);
-          tally.add(weight);
-          pairs++;
-        },
-      );
-      const report = { records: table.size, pairs, seconds: (performance.now() - started) / 1000 };
-      partitionReports.push(report);
+    const outcomes: PartitionOutcome[] = [];
+    const done = (o: PartitionOutcome) => {
+      outcomes.push(o);
+      tally.merge(WeightTally.from(o.tally));
+      global.gc?.();
       progress(
         "score",
-        `partition ${p + 1} of ${P}: ${report.records.toLocaleString("en-US")} records, ${pairs.toLocaleString("en-US")} pairs in ${report.seconds.toFixed(1)} s`,
+        `partition ${o.partition + 1} (${outcomes.length} of ${P} done): ${o.records.toLocaleString("en-US")} records, ${o.pairs.toLocaleString("en-US")} pairs in ${o.seconds.toFixed(1)} s (resident ${o.rssMiB} MiB)`,
       );
-    }
-    pairFile.close();
-    const candidatePairs = pairFile.pairs;
+    };
+    if (threads >= 2 && P >= 2) await scoreInThreads(setup, Math.min(threads, P), done);
+    else for (let p = 0; p < P; p++) done(scorePartition(setup, p));
+    outcomes.sort((a, b) => a.partition - b.partition);
+    const partitionReports: PartitionReport[] = outcomes.map((o) => ({
+      records: o.records,
+      pairs: o.pairs,
+      seconds: o.seconds,
+      rssMiB: o.rssMiB,
+    }));
+    const candidatePairs = outcomes.reduce((sum, o) => sum + o.pairs, 0);
     if (!options.model)
       model.prior = priorFromRate(
         tally.matchRate(),
@@ -312,26 +304,29 @@ export async function resolvePartitioned(
       return r;
     };
     const kept = new PairBuffer();
-    forEachSpilledPair(pairFile.path, (a, b, w) => {
-      const probability = probabilityOf(priorWeight + w);
-      if (!(probability >= threshold)) return;
-      kept.push(a, b, probability);
-      const ra = find(a);
-      const rb = find(b);
-      if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
-    });
+    const pairFiles = outcomes.map((o) => o.pairsPath);
+    for (const path of pairFiles)
+      forEachSpilledPair(path, (a, b, w) => {
+        const probability = probabilityOf(priorWeight + w);
+        if (!(probability >= threshold)) return;
+        kept.push(a, b, probability);
+        const ra = find(a);
+        const rb = find(b);
+        if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+      });
     const links = kept.count;
-    forEachSpilledPair(pairFile.path, (a, b, w) => {
-      const probability = probabilityOf(priorWeight + w);
-      if (probability < cannotBelow && find(a) === find(b)) kept.push(a, b, probability);
-    });
+    for (const path of pairFiles)
+      forEachSpilledPair(path, (a, b, w) => {
+        const probability = probabilityOf(priorWeight + w);
+        if (probability < cannotBelow && find(a) === find(b)) kept.push(a, b, probability);
+      });
     progress(
       "cluster",
       `${links.toLocaleString("en-US")} links and ${(kept.count - links).toLocaleString("en-US")} pairs that keep records apart`,
     );
     const spillBytes =
       recordFiles.reduce((sum, w) => sum + w.bytes, 0) + candidatePairs * 16 + terms.hashes.length;
-    rmSync(pairFile.path);
+    for (const path of pairFiles) rmSync(path);
     const clustering = clusterPairs(
       N,
       { left: kept.left, right: kept.right, probability: kept.value, count: kept.count },
@@ -364,14 +359,46 @@ export async function resolvePartitioned(
   }
 }
 
-function concat(parts: Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** Scores the partitions in `threads` worker threads, handing each the next partition when it is done. */
+async function scoreInThreads(
+  setup: PartitionSetup,
+  threads: number,
+  done: (outcome: PartitionOutcome) => void,
+): Promise<void> {
+  const here = import.meta.url;
+  const isTypeScript = here.endsWith(".ts");
+  const script = new URL(
+    isTypeScript ? "./resolve-partitioned-worker.ts" : "./resolve-partitioned-worker.js",
+    here,
+  );
+  const entry = isTypeScript ? new URL("./typescript-worker.mjs", here) : script;
+  let next = 0;
+  const workers: Worker[] = [];
+  await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(entry, { workerData: { setup, typescriptScript: script.href } });
+          workers.push(worker);
+          const handOut = () => worker.postMessage(next < setup.partitions ? next++ : null);
+          worker.on("message", (outcome: PartitionOutcome) => {
+            done(outcome);
+            handOut();
+          });
+          worker.on("error", (error) => {
+            // One thread failing stops the others: the spill directory is about to be removed.
+            for (const w of workers) void w.terminate();
+            reject(error);
+          });
+          worker.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`a scoring thread stopped with exit code ${code}`));
+            else resolve();
+          });
+          handOut();
+        }),
+    ),
+  );
 }
 
 /** All pairs a run could compare (link mode: only pairs of different sources). */

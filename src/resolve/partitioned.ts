@@ -206,7 +206,10 @@ export function countRuns(sorted: Float64Array, hashes: number[], counts: number
 
 // Records cross the spill as lines: `gid \t source \t value \t value…`, lists joined by \x1f, dates y,m,d.
 const LIST = "\u001f";
-const clean = (s: string) => (/[\t\n\u001f]/.test(s) ? s.replace(/[\t\n\u001f]/g, " ") : s);
+const clean = (s: string) =>
+  s.includes("\t") || s.includes("\n") || s.includes(LIST)
+    ? s.replaceAll("\t", " ").replaceAll("\n", " ").replaceAll(LIST, " ")
+    : s;
 
 /** The kinds of a table's features, in the given order: what a spilled line holds. */
 export type FeatureKinds = [string, Feature["kind"]][];
