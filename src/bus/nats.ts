@@ -4,6 +4,7 @@ import {
   connect,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   type NatsConnection,
   nanos,
   RetentionPolicy,
@@ -22,10 +23,15 @@ import { type EventLog, OverloadedError } from "./event-log.js";
 
 export interface NatsOptions {
   url: string;
-  /** Stream name; tests use their own. Default TESSERA_EVENTS. */
+  /** Stream name; tests use their own. Default $TESSERA_STREAM, else TESSERA_EVENTS. */
   stream?: string;
   /** Most unacknowledged publishes in flight before 429. Default 20,000. */
   maxPending?: number;
+}
+
+/** The stream events go through: given, else $TESSERA_STREAM, else TESSERA_EVENTS. */
+export function streamName(given?: string): string {
+  return given || process.env.TESSERA_STREAM || "TESSERA_EVENTS";
 }
 
 export async function openNats(url: string): Promise<NatsConnection> {
@@ -59,7 +65,7 @@ export class NatsEventLog implements EventLog {
 
   static async open(options: NatsOptions, nc?: NatsConnection): Promise<NatsEventLog> {
     const conn = nc ?? (await openNats(options.url));
-    const stream = options.stream ?? "TESSERA_EVENTS";
+    const stream = streamName(options.stream);
     const subject = `${stream.toLowerCase()}.events`;
     await ensureStream(await conn.jetstreamManager(), stream, subject);
     return new NatsEventLog(conn, conn.jetstream(), subject, options.maxPending ?? 20_000, nc === undefined);
@@ -95,12 +101,25 @@ export interface ResolverWorkerOptions {
   stream?: string;
   /** Durable consumer name: workers sharing it share the work. Default "resolver". */
   consumer?: string;
+  /** Most events pulled and applied in one transaction. Default 1,000. */
   batch?: number;
+  /**
+   * Seconds JetStream waits for an acknowledgement before it delivers a message again (to any worker): how long
+   * a killed worker's events wait. Set when the consumer is made, or changed when given. Default 30.
+   */
+  ackWaitSeconds?: number;
   onBatch?: (events: number, seconds: number) => void;
   onError?: (error: unknown) => void;
 }
 
-/** Pulls events from the stream and applies them in batches until stopped. */
+/**
+ * Pulls events from the stream's durable consumer and applies them a batch at a time until stopped. Workers
+ * in any number of processes share one consumer (a work queue: each message goes to one of them at a time).
+ * A message is acknowledged only after the transaction applying it has committed; a worker killed before that
+ * leaves its messages unacknowledged, and JetStream delivers them again after the ack wait — the store skips
+ * the message ids it already has, so each event is applied once. A batch that fails is handed back (nak) to
+ * be tried again shortly, by this worker or another.
+ */
 export class ResolverWorker {
   private stopped = false;
   private loop: Promise<void> | null = null;
@@ -110,6 +129,7 @@ export class ResolverWorker {
     private readonly consumer: Consumer,
     private readonly apply: (events: AcceptedEvent[]) => Promise<unknown>,
     private readonly options: ResolverWorkerOptions,
+    private readonly ackWaitMs: number,
   ) {}
 
   static async start(
@@ -117,39 +137,63 @@ export class ResolverWorker {
     apply: (events: AcceptedEvent[]) => Promise<unknown>,
   ): Promise<ResolverWorker> {
     const nc = await openNats(options.url);
-    const stream = options.stream ?? "TESSERA_EVENTS";
+    const stream = streamName(options.stream);
     const jsm = await nc.jetstreamManager();
     await ensureStream(jsm, stream, `${stream.toLowerCase()}.events`);
     const durable = options.consumer ?? "resolver";
+    const ackWait = nanos((options.ackWaitSeconds ?? 30) * 1000);
+    let ackWaitMs = (options.ackWaitSeconds ?? 30) * 1000;
     try {
-      await jsm.consumers.info(stream, durable);
-    } catch {
-      await jsm.consumers.add(stream, {
-        durable_name: durable,
-        ack_policy: AckPolicy.Explicit,
-        max_ack_pending: 50_000,
-        ack_wait: nanos(60_000),
-      });
+      const info = await jsm.consumers.info(stream, durable);
+      if (options.ackWaitSeconds !== undefined && info.config.ack_wait !== ackWait)
+        await jsm.consumers.update(stream, durable, { ack_wait: ackWait });
+      else ackWaitMs = Math.round((info.config.ack_wait ?? ackWait) / 1e6);
+    } catch (e) {
+      if (!/consumer not found/i.test((e as Error).message)) throw e;
+      try {
+        await jsm.consumers.add(stream, {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          max_ack_pending: 50_000,
+          ack_wait: ackWait,
+        });
+      } catch (again) {
+        // Another worker made it at the same moment with the same settings.
+        if (!/already (exists|in use)/i.test((again as Error).message)) throw again;
+      }
     }
     const consumer = await nc.jetstream().consumers.get(stream, durable);
-    const worker = new ResolverWorker(nc, consumer, apply, options);
+    const worker = new ResolverWorker(nc, consumer, apply, options, ackWaitMs);
     worker.loop = worker.run();
     return worker;
   }
 
   private async run(): Promise<void> {
-    const max = this.options.batch ?? 2000;
+    const max = this.options.batch ?? 1000;
     while (!this.stopped) {
+      let batch: JsMsg[] = [];
       try {
         const messages = await this.consumer.fetch({ max_messages: max, expires: 1000 });
-        const batch = [];
         for await (const m of messages) batch.push(m);
         if (batch.length === 0) continue;
         const t = performance.now();
-        await this.apply(batch.map((m) => m.json<AcceptedEvent>()));
+        // A batch waiting on locks may outlast the ack wait: tell JetStream it is still being worked on.
+        const working = setInterval(
+          () => {
+            for (const m of batch) m.working();
+          },
+          Math.max(500, this.ackWaitMs / 3),
+        );
+        try {
+          await this.apply(batch.map((m) => m.json<AcceptedEvent>()));
+        } finally {
+          clearInterval(working);
+        }
         for (const m of batch) m.ack();
         this.options.onBatch?.(batch.length, (performance.now() - t) / 1000);
+        batch = [];
       } catch (error) {
+        for (const m of batch) m.nak(2000);
         if (this.stopped) break;
         this.options.onError?.(error);
         await new Promise((r) => setTimeout(r, 500));
@@ -157,6 +201,7 @@ export class ResolverWorker {
     }
   }
 
+  /** Stops pulling, lets the batch in hand finish and be acknowledged, then closes the connection. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;

@@ -172,6 +172,57 @@ export async function getEventByMessageId(
   return r ? toEvent(r) : null;
 }
 
+const acceptedColumns = [
+  "record_key",
+  "source",
+  "message_id",
+  "type",
+  "user_id",
+  "anonymous_id",
+  "timestamp",
+  "received_at",
+  "sent_at",
+  "body",
+] as const;
+
+function asAccepted(r: {
+  source: string;
+  message_id: string;
+  type: string;
+  user_id: string | null;
+  anonymous_id: string | null;
+  timestamp: string | Date;
+  received_at: string | Date;
+  sent_at: string | Date | null;
+  body: unknown;
+}): AcceptedEvent {
+  return {
+    source: r.source,
+    messageId: r.message_id,
+    type: r.type as AcceptedEvent["type"],
+    userId: r.user_id,
+    anonymousId: r.anonymous_id,
+    timestamp: fromTime(r.timestamp),
+    receivedAt: fromTime(r.received_at),
+    sentAt: r.sent_at === null ? null : fromTime(r.sent_at),
+    body: fromJson(r.body),
+  };
+}
+
+/** Stored events as they were accepted, in event time then message id order, a page at a time (replays, tests). */
+export async function storedEvents(db: Db, offset = 0, limit = 10_000): Promise<AcceptedEvent[]> {
+  const rows = await db
+    .selectFrom("event")
+    .select(acceptedColumns)
+    .orderBy("timestamp")
+    .orderBy("message_id")
+    .orderBy("source")
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  return rows.map(asAccepted);
+}
+
 /**
  * The identify calls of these actor records, each record's in event time then message id order: the live path
  * folds an actor's traits from them, so that the order workers applied them in does not matter.
@@ -181,33 +232,12 @@ export async function identifyHistory(db: Db, recordKeys: string[]): Promise<Map
   for (let i = 0; i < recordKeys.length; i += 500) {
     const rows = await db
       .selectFrom("event")
-      .select([
-        "record_key",
-        "source",
-        "message_id",
-        "type",
-        "user_id",
-        "anonymous_id",
-        "timestamp",
-        "received_at",
-        "sent_at",
-        "body",
-      ])
+      .select(acceptedColumns)
       .where("record_key", "in", recordKeys.slice(i, i + 500))
       .where("type", "=", "identify")
       .execute();
     for (const r of rows) {
-      const e: AcceptedEvent = {
-        source: r.source,
-        messageId: r.message_id,
-        type: r.type as AcceptedEvent["type"],
-        userId: r.user_id,
-        anonymousId: r.anonymous_id,
-        timestamp: fromTime(r.timestamp),
-        receivedAt: fromTime(r.received_at),
-        sentAt: r.sent_at === null ? null : fromTime(r.sent_at),
-        body: fromJson(r.body),
-      };
+      const e = asAccepted(r);
       const list = out.get(r.record_key);
       if (list) list.push(e);
       else out.set(r.record_key, [e]);

@@ -44,9 +44,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Where the store is when nothing is said: `DATABASE_URL` (PostgreSQL), else `TESSERA_DB`, else tessera.db. */
+/**
+ * Where the store is when nothing is said: `DATABASE_URL` (PostgreSQL, in schema `TESSERA_SCHEMA` when set),
+ * else `TESSERA_DB`, else tessera.db.
+ */
 export function storeLocationFromEnv(env: NodeJS.ProcessEnv = process.env): StoreLocation {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  if (env.DATABASE_URL)
+    return { url: env.DATABASE_URL, ...(env.TESSERA_SCHEMA ? { schema: env.TESSERA_SCHEMA } : {}) };
   return { file: env.TESSERA_DB || "tessera.db" };
 }
 
