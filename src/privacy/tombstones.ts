@@ -1,14 +1,52 @@
+import { createHmac } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { AcceptedEvent } from "../model/event.js";
+import { eventIdentifiers } from "../master/identity-graph.js";
+import type { AcceptedEvent, EventIdentifier } from "../model/event.js";
 import type { Database } from "../store/schema.js";
+import { erasureSalt } from "./secrets.js";
 
 /**
- * Erased people stay erased: the live path drops events whose identifiers match the salted hash kept when a
- * person was erased (issue 11 keeps those hashes; until then nothing has been erased and every event is kept).
+ * Erased people stay erased: when a person is erased, only HMAC-SHA256 hashes (under the erasure salt) of their
+ * identifiers are kept — `kind:value` with emails in canonical form and phones in E.164, as the identity graph
+ * normalises them. The live path drops any event carrying one of them before applying it, so a replayed or
+ * late event cannot bring the person back.
  */
+
+export function identifierHash(salt: Buffer, id: EventIdentifier): string {
+  return createHmac("sha256", salt).update(`${id.kind}:${id.value}`, "utf8").digest("hex");
+}
+
+const never = () => false;
+
 export async function withoutErased(
-  _db: Kysely<Database>,
+  db: Kysely<Database>,
   events: readonly AcceptedEvent[],
 ): Promise<AcceptedEvent[]> {
-  return [...events];
+  if (events.length === 0) return [];
+  const salt = await erasureSalt(db);
+  const hashesOf = events.map((e) =>
+    eventIdentifiers(e.body, never).identifiers.map((i) => identifierHash(salt, i)),
+  );
+  const all = [...new Set(hashesOf.flat())];
+  const erased = new Set<string>();
+  for (let i = 0; i < all.length; i += 500) {
+    const rows = await db
+      .selectFrom("erased_identifier")
+      .select("hash")
+      .where("hash", "in", all.slice(i, i + 500))
+      .execute();
+    for (const r of rows) erased.add(r.hash);
+  }
+  if (erased.size === 0) return [...events];
+  return events.filter((_, i) => !(hashesOf[i] as string[]).some((h) => erased.has(h)));
+}
+
+/** Whether an identifier belongs to an erased person. */
+export async function isErased(db: Kysely<Database>, id: EventIdentifier): Promise<boolean> {
+  const hash = identifierHash(await erasureSalt(db), id);
+  return !!(await db
+    .selectFrom("erased_identifier")
+    .select("hash")
+    .where("hash", "=", hash)
+    .executeTakeFirst());
 }

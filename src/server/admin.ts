@@ -18,7 +18,7 @@ import {
   listWebhooks,
   redeliverDead,
 } from "../store/webhooks.js";
-import { type KeyRing, requireKey } from "./auth.js";
+import { jsonBody, type KeyRing, keyGuard, requestKey } from "./auth.js";
 
 /** A key as listed: everything but the key itself (which is not stored anyway). */
 const publicKey = ({ key: _secret, ...rest }: ApiKey) => rest;
@@ -29,10 +29,17 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
   const security: { [label: string]: string[] }[] = [{ basic: [] }, { bearer: [] }];
   const admin = { tags: ["admin"], security };
 
-  app.get("/v1/admin/keys", { schema: { summary: "API keys", ...admin } }, async (request, reply) => {
-    if (!(await requireKey(keys, request, reply, "admin"))) return reply;
-    return { keys: (await listApiKeys(store.db)).map(publicKey) };
-  });
+  app.get(
+    "/v1/admin/keys",
+    {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
+      schema: { summary: "API keys", ...admin },
+    },
+    async (request, reply) => {
+      return { keys: (await listApiKeys(store.db)).map(publicKey) };
+    },
+  );
 
   app.post<{
     Body: {
@@ -46,6 +53,8 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
   }>(
     "/v1/admin/keys",
     {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
       schema: {
         summary:
           "Create an API key; the key is in the answer and never shown again (only its hash is stored). Ingest keys name the source their events go to",
@@ -75,8 +84,7 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
       },
     },
     async (request, reply) => {
-      const by = await requireKey(keys, request, reply, "admin");
-      if (!by) return reply;
+      const by = requestKey(request) as ApiKey;
       try {
         const made = await createApiKey(store.db, request.body);
         await audit(store.db, {
@@ -94,10 +102,13 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
 
   app.delete<{ Params: { key: string } }>(
     "/v1/admin/keys/:key",
-    { schema: { summary: "Revoke an API key (by its key id, or the key itself)", ...admin } },
+    {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
+      schema: { summary: "Revoke an API key (by its key id, or the key itself)", ...admin },
+    },
     async (request, reply) => {
-      const by = await requireKey(keys, request, reply, "admin");
-      if (!by) return reply;
+      const by = requestKey(request) as ApiKey;
       if (!(await revokeApiKey(store.db, request.params.key)))
         return reply.code(404).send({ error: "not found" });
       keys.forget();
@@ -108,9 +119,12 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
 
   app.get(
     "/v1/admin/webhooks",
-    { schema: { summary: "Webhooks on the change feed", ...admin } },
+    {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
+      schema: { summary: "Webhooks on the change feed", ...admin },
+    },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
       return { webhooks: (await listWebhooks(store.db)).map((w) => ({ ...w, secret: "…" })) };
     },
   );
@@ -118,6 +132,8 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
   app.post<{ Body: { url: string; secret: string; kinds?: string[]; from?: number } }>(
     "/v1/admin/webhooks",
     {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
       schema: {
         summary:
           "Add a webhook: changes are POSTed signed with HMAC-SHA256 of `timestamp.body` under the secret",
@@ -142,7 +158,6 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
       },
     },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
       try {
         const w = await addWebhook(store.db, request.body);
         return reply.code(201).send({ ...w, secret: "…" });
@@ -155,6 +170,8 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
   app.delete<{ Params: { id: number } }>(
     "/v1/admin/webhooks/:id",
     {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
       schema: {
         summary: "Stop a webhook",
         ...admin,
@@ -162,7 +179,6 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
       },
     },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
       if (!(await deactivateWebhook(store.db, request.params.id)))
         return reply.code(404).send({ error: "not found" });
       return { active: false };
@@ -172,6 +188,8 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
   app.get<{ Params: { id: number }; Querystring: { status?: "pending" | "delivered" | "dead" } }>(
     "/v1/admin/webhooks/:id/deliveries",
     {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
       schema: {
         summary: "A webhook's deliveries; status=dead is the dead-letter list",
         ...admin,
@@ -183,7 +201,6 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
       },
     },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
       return { deliveries: await listDeliveries(store.db, request.params.id, request.query.status) };
     },
   );
@@ -191,6 +208,8 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
   app.post<{ Params: { id: number } }>(
     "/v1/admin/webhooks/:id/redeliver",
     {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
       schema: {
         summary: "Send a webhook's dead letters again",
         ...admin,
@@ -198,7 +217,6 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
       },
     },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "admin"))) return reply;
       return { requeued: await redeliverDead(store.db, request.params.id, new Date().toISOString()) };
     },
   );

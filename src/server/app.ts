@@ -4,6 +4,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { EventLog } from "../bus/event-log.js";
 import type { LiveIngest } from "../jobs/ingest-events.js";
+import { privacyLoggerOptions } from "../privacy/redact.js";
 import { segmentLimits } from "../sources/segment.js";
 import type { Store } from "../store/open-store.js";
 import { registerAdmin } from "./admin.js";
@@ -32,12 +33,15 @@ export interface ServerOptions {
   log: EventLog;
   ingest: LiveIngest;
   logger?: boolean;
+  /** Where the log goes (default standard output); tests read it. */
+  logStream?: { write(line: string): void };
   extras?: ProfileContext["extras"];
 }
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: o.logger ?? false,
+    // Personal data is kept out of the log: see src/privacy/redact.ts.
+    logger: o.logger ? { ...privacyLoggerOptions(), ...(o.logStream ? { stream: o.logStream } : {}) } : false,
     bodyLimit: segmentLimits.batchBytes,
     ajv: { customOptions: { coerceTypes: true } },
   });

@@ -154,3 +154,63 @@ export async function requireKey(
   keyOfRequest.set(request, key);
   return key;
 }
+
+/** A route hook that lets in only keys with the scope (401/403/429 otherwise), before the body is read. */
+export function keyGuard(keys: KeyRing, kind: KeyKind | Scope) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!(await requireKey(keys, request, reply, kind))) return reply;
+  };
+}
+
+/** JSON nested deeper than this is refused: nothing Tessera reads is deeper, and deep input costs stack. */
+export const maxJsonDepth = 64;
+
+/** The depth of a JSON text's nesting, counted without parsing it (strings skipped). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/**
+ * A route hook (preValidation) for the JSON APIs: the server reads every body as bytes (the tracking API
+ * accepts any content type); this parses it as UTF-8 JSON, refusing with 400 what is not, or is nested
+ * deeper than maxJsonDepth, before the route's schema validates it.
+ */
+export async function jsonBody(request: FastifyRequest, reply: FastifyReply) {
+  const body = request.body;
+  if (!Buffer.isBuffer(body)) return;
+  if (body.length === 0) {
+    request.body = undefined;
+    return;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    return reply.code(400).send({ error: "bad request", message: "the body is not valid UTF-8" });
+  }
+  if (jsonDepth(text) > maxJsonDepth)
+    return reply
+      .code(400)
+      .send({ error: "bad request", message: `the body is nested deeper than ${maxJsonDepth} levels` });
+  try {
+    request.body = JSON.parse(text);
+  } catch (e) {
+    return reply
+      .code(400)
+      .send({ error: "bad request", message: `the body is not valid JSON: ${(e as Error).message}` });
+  }
+}

@@ -1,11 +1,15 @@
 import type {} from "@fastify/swagger";
 import type { FastifyInstance } from "fastify";
 import { changeFeed, getProfileDocument, LookupError, searchProfiles } from "../jobs/profile-api.js";
+import { audit } from "../privacy/audit.js";
 import { eventsOfEntity } from "../store/events.js";
 import type { Store } from "../store/open-store.js";
 import { type KeyRing, requireKey } from "./auth.js";
 
-/** The profile API (read keys): one profile, search, the events timeline, and the change feed. */
+/**
+ * The profile API (read keys): one profile, search, the events timeline, and the change feed. Each read of a
+ * full profile is written to the audit log.
+ */
 
 export interface ProfileContext {
   store: Store;
@@ -43,13 +47,16 @@ export function registerProfiles(app: FastifyInstance, ctx: ProfileContext): voi
       },
     },
     async (request, reply) => {
-      if (!(await requireKey(keys, request, reply, "read"))) return reply;
+      const key = await requireKey(keys, request, reply, "read");
+      if (!key) return reply;
       try {
         const doc = await getProfileDocument(store, request.params.id, {
           events: request.query.events ?? 20,
         });
         if (!doc)
           return reply.code(404).send({ error: "not found", message: `no profile ${request.params.id}` });
+        // Every read of a full profile is audited: by key id and golden id (never the email it was asked by).
+        await audit(store.db, { actor: key.id, action: "profile.read", subject: doc.id });
         const extra: Record<string, unknown> = {};
         for (const f of ctx.extras ?? []) Object.assign(extra, await f(store, doc.id));
         return { ...doc, ...extra };
