@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { ChannelRule } from "../../analytics/attribution/channel-rules.js";
 import {
@@ -7,6 +7,8 @@ import {
   type ModelCredit,
   type ModelName,
 } from "../../analytics/attribution/credit.js";
+import type { Learner, UpliftMethod } from "../../analytics/uplift/models.js";
+import { terminalQini, upliftReportHtml } from "../../analytics/uplift/report.js";
 import {
   type AttributionJobOptions,
   attributionFromCsv,
@@ -15,6 +17,7 @@ import {
   saveAttribution,
 } from "../../jobs/attribution.js";
 import { silentProgress } from "../../jobs/progress.js";
+import { type UpliftReport, upliftCurveSets, upliftFromFile } from "../../jobs/uplift.js";
 import { type GlobalOptions, withStore } from "../context.js";
 import { terminalProgress } from "../progress-bar.js";
 import { table } from "../table.js";
@@ -261,4 +264,126 @@ export function registerAttribution(program: Command): void {
       }
       printAttribution(report, flags.chart as ModelName | undefined, flags.value ? "value" : "conversions");
     });
+  registerUplift(program);
+}
+
+function listOf<T extends string>(
+  value: string | undefined,
+  flag: string,
+  allowed: readonly T[],
+): T[] | undefined {
+  if (!value) return undefined;
+  const names = value
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const n of names)
+    if (!allowed.includes(n as T)) throw new Error(`${flag}: "${n}" is not one of ${allowed.join(", ")}`);
+  return names as T[];
+}
+
+function printUplift(report: UpliftReport): void {
+  console.log(
+    `${report.input}: ${report.rows.toLocaleString("en-US")} rows; features ${report.features.join(", ")}${report.unreadable ? `; ${report.unreadable} unreadable rows` : ""}`,
+  );
+  const sets = upliftCurveSets(report);
+  report.arms.forEach((a, i) => {
+    const set = sets[i];
+    if (!set) return;
+    console.log(`\n${set.title}\n${set.subtitle}\n`);
+    console.log(
+      table(
+        ["model", "Qini", "AUUC", "uplift top 10 %", "top 30 %", "top 50 %", "all"],
+        a.results.map((r) => [
+          `${r.method} (${r.learner})`,
+          r.evaluation.qini.toFixed(3),
+          r.evaluation.auuc.toFixed(3),
+          ...[0.1, 0.3, 0.5].map(
+            (f) =>
+              `${(100 * (r.evaluation.upliftAt.find((x) => x.fraction === f)?.uplift ?? 0)).toFixed(2)} pts`,
+          ),
+          `${(100 * r.evaluation.ate).toFixed(2)} pts`,
+        ]),
+      ),
+    );
+    console.log(`\n${terminalQini(set)}`);
+  });
+}
+
+function registerUplift(program: Command): void {
+  program
+    .command("uplift <experiment>")
+    .description(
+      "who gains from a message: two-model and class-transformation uplift on a randomised experiment (e.g. Hillstrom's), judged by Qini and uplift curves on held-out rows",
+    )
+    .option("--treatment-column <name>", "the column naming each row's arm", "segment")
+    .option("--control <value>", "the control arm", "No E-Mail")
+    .option("--treatments <list>", "arms to compare with the control (default: all others)")
+    .option("--outcomes <list>", "0/1 outcome columns", "visit,conversion")
+    .option(
+      "--features <list>",
+      "feature columns (default: all but the arm, outcomes and outcome-like columns)",
+    )
+    .option("--exclude <list>", "columns to leave out of the features")
+    .option("--methods <list>", "two_model,class_transformation (default both)")
+    .option("--learners <list>", "logistic,gbdt (default logistic)")
+    .option("--test-fraction <x>", "share of rows held out for the curves", "0.3")
+    .option("--seed <n>", "split and model seed", "1")
+    .option("--report <file>", "write the Qini and uplift curves as an HTML page")
+    .option("--json", "print the report as JSON")
+    .action(
+      async (
+        experiment: string,
+        flags: {
+          treatmentColumn: string;
+          control: string;
+          treatments?: string;
+          outcomes: string;
+          features?: string;
+          exclude?: string;
+          methods?: string;
+          learners?: string;
+          testFraction: string;
+          seed: string;
+          report?: string;
+          json?: boolean;
+        },
+      ) => {
+        const split = (v: string | undefined) =>
+          v
+            ?.split(",")
+            .map((x) => x.trim())
+            .filter(Boolean);
+        const testFraction = Number(flags.testFraction);
+        if (!(testFraction > 0 && testFraction < 1))
+          throw new Error(`--test-fraction must be in (0, 1), not ${flags.testFraction}`);
+        const methods = listOf<UpliftMethod>(flags.methods, "--methods", [
+          "two_model",
+          "class_transformation",
+        ]);
+        const learners = listOf<Learner>(flags.learners, "--learners", ["logistic", "gbdt"]);
+        const treatments = split(flags.treatments);
+        const features = split(flags.features);
+        const exclude = split(flags.exclude);
+        const report = await upliftFromFile(experiment, {
+          treatmentColumn: flags.treatmentColumn,
+          control: flags.control,
+          outcomes: split(flags.outcomes) ?? [],
+          ...(treatments ? { treatments } : {}),
+          ...(features ? { features } : {}),
+          ...(exclude ? { exclude } : {}),
+          ...(methods ? { methods } : {}),
+          ...(learners ? { learners } : {}),
+          testFraction,
+          seed: Number(flags.seed) || 1,
+          progress: flags.json ? silentProgress : terminalProgress(),
+        });
+        if (flags.report) {
+          writeFileSync(flags.report, upliftReportHtml(`Uplift: ${experiment}`, upliftCurveSets(report)));
+          if (!flags.json) console.error(`report written to ${flags.report}`);
+        }
+        if (flags.json) console.log(JSON.stringify(report, null, 2));
+        else printUplift(report);
+      },
+    );
 }
