@@ -16,6 +16,7 @@ import {
   type JobReport,
   saveAttribution,
 } from "../../jobs/attribution.js";
+import { decideChannels, evaluateOpenBandit, type OpenBanditReport } from "../../jobs/bandit.js";
 import { silentProgress } from "../../jobs/progress.js";
 import { type UpliftReport, upliftCurveSets, upliftFromFile } from "../../jobs/uplift.js";
 import { type GlobalOptions, withStore } from "../context.js";
@@ -265,6 +266,7 @@ export function registerAttribution(program: Command): void {
       printAttribution(report, flags.chart as ModelName | undefined, flags.value ? "value" : "conversions");
     });
   registerUplift(program);
+  registerBandit(program);
 }
 
 function listOf<T extends string>(
@@ -384,6 +386,128 @@ function registerUplift(program: Command): void {
         }
         if (flags.json) console.log(JSON.stringify(report, null, 2));
         else printUplift(report);
+      },
+    );
+}
+
+const rate = (x: number) => `${(100 * x).toFixed(3)} %`;
+
+function printOpenBandit(r: OpenBanditReport): void {
+  console.log(
+    `${r.items} items at positions ${r.positions.join(", ")}; random log ${r.random.clicks} clicks in ${r.random.impressions.toLocaleString("en-US")} impressions, Bernoulli TS log ${r.bts.clicks} in ${r.bts.impressions.toLocaleString("en-US")}`,
+  );
+  for (const e of r.evaluations) {
+    console.log(`\n${e.policy}, estimated from the ${e.logs} log`);
+    const rows: (string | number)[][] = e.estimates.map((x) => [
+      x.estimator,
+      rate(x.value),
+      `${rate(x.low)} – ${rate(x.high)}`,
+      e.onPolicy ? `${((100 * (x.value - e.onPolicy.value)) / e.onPolicy.value).toFixed(1)} %` : "–",
+    ]);
+    if (e.onPolicy)
+      rows.push([
+        "on-policy (its own log)",
+        rate(e.onPolicy.value),
+        `${rate(e.onPolicy.low)} – ${rate(e.onPolicy.high)}`,
+        "",
+      ]);
+    console.log(table(["estimate", "click rate", "95 % interval", "vs on-policy"], rows));
+  }
+  console.log(
+    `\nour Thompson policy's favourite items: ${r.thompson.topItems.map((t) => `position ${t.position}: item ${t.item} (${(100 * t.probability).toFixed(1)} %)`).join(", ")}`,
+  );
+}
+
+function registerBandit(program: Command): void {
+  const bandit = program
+    .command("bandit")
+    .description(
+      "channel and message choice by Thompson sampling, and off-policy evaluation of policies from logs",
+    );
+  bandit
+    .command("evaluate <randomLog> <policyLog>")
+    .description(
+      "Open Bandit Dataset logs (item_id, position, click, propensity_score): estimate the Bernoulli TS policy's click rate from the random policy's log by IPS, SNIPS and doubly robust, and compare it with its own logged rate",
+    )
+    .option("--bootstrap <n>", "bootstrap resamples for the intervals", "500")
+    .option("--json", "print the report as JSON")
+    .action(async (randomLog: string, policyLog: string, flags: { bootstrap: string; json?: boolean }) => {
+      const bootstrap = Number(flags.bootstrap);
+      if (!Number.isInteger(bootstrap) || bootstrap < 10)
+        throw new Error(`--bootstrap must be a whole number ≥ 10, not ${flags.bootstrap}`);
+      const r = await evaluateOpenBandit(randomLog, policyLog, {
+        bootstrap,
+        progress: flags.json ? silentProgress : terminalProgress(),
+      });
+      if (flags.json) console.log(JSON.stringify(r, null, 2));
+      else printOpenBandit(r);
+    });
+  bandit
+    .command("decide")
+    .description(
+      "choose a channel (or channel and message) by Thompson sampling over the message ledger's sends and the conversions that followed them",
+    )
+    .option("--entity <ids>", "one decision per golden id (comma-separated); default one for the audience")
+    .option("--by-message", "choose a channel and message (campaign), not only a channel")
+    .option("--channels <list>", "channels to consider even if never used (they start from the prior)")
+    .option("--response-days <n>", "a send succeeded when its person converted within this many days", "7")
+    .option("--conversion-events <names>", 'track events that are conversions (default "Order Completed")')
+    .option("--save", "keep the decisions in the store")
+    .option("--json", "print the decisions as JSON")
+    .action(
+      async (flags: {
+        entity?: string;
+        byMessage?: boolean;
+        channels?: string;
+        responseDays: string;
+        conversionEvents?: string;
+        save?: boolean;
+        json?: boolean;
+      }) => {
+        const responseDays = positive(flags.responseDays, "--response-days") ?? 7;
+        const split = (v: string | undefined) =>
+          v
+            ?.split(",")
+            .map((x) => x.trim())
+            .filter(Boolean);
+        await withStore(program.opts<GlobalOptions>(), async (store) => {
+          const entityIds = split(flags.entity);
+          const channels = split(flags.channels);
+          const conversionEvents = split(flags.conversionEvents);
+          const r = await decideChannels(store, {
+            responseDays,
+            ...(entityIds ? { entityIds } : {}),
+            ...(channels ? { channels } : {}),
+            ...(conversionEvents ? { conversionEvents } : {}),
+            byMessage: flags.byMessage === true,
+            save: flags.save === true,
+          });
+          if (flags.json) {
+            console.log(JSON.stringify(r, null, 2));
+            return;
+          }
+          console.log(
+            r.ledger
+              ? `${r.sends.toLocaleString("en-US")} sends in the message ledger`
+              : "no message ledger in this store: choosing from the prior",
+          );
+          const first = r.decisions[0];
+          if (first)
+            console.log(
+              table(
+                ["arm", "sends", "responses", "posterior mean", "chance chosen"],
+                first.arms.map((a) => [
+                  a.arm,
+                  a.trials,
+                  a.successes,
+                  `${(100 * a.mean).toFixed(2)} %`,
+                  `${(100 * a.chosen).toFixed(1)} %`,
+                ]),
+              ),
+            );
+          for (const d of r.decisions)
+            console.log(`${d.entityId ?? "next send"}: ${d.channel}${d.message ? ` / ${d.message}` : ""}`);
+        });
       },
     );
 }
