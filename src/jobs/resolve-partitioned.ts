@@ -96,19 +96,28 @@ export interface PartitionedResult {
   peakMiB: Record<string, number>;
 }
 
-/** Estimated bytes a record takes in a partition: features, dictionaries, blocking layouts, keys. */
-export const BYTES_PER_RECORD = 900;
-/** Estimated bytes a sampled record takes while the model is trained. */
-const BYTES_PER_SAMPLE_RECORD = 1200;
+/**
+ * Estimated resident bytes of a record in a partition being scored (features, dictionaries, the blocking
+ * layouts and key hashes of every rule, the garbage of building them) and in the training sample; measured
+ * on person records (docs/batch-scale.md).
+ */
+export const BYTES_PER_RECORD = 1600;
+/** What a run holds whatever its size: Node, the code, buffers. */
+const BASELINE_MB = 200;
+
+/** The budget left for records once the baseline is taken. */
+function recordBudget(memoryMB: number): number {
+  return Math.max(32, memoryMB - BASELINE_MB) * 2 ** 20 * 0.8;
+}
 
 /**
  * The fewest partitions whose records fit the budget, each record being in up to one per rule; `threads`
  * partitions are in memory at once.
  */
 export function partitionsFor(records: number, rules: number, memoryMB: number, threads = 1): number {
-  const budget = (memoryMB * 2 ** 20 * 0.6) / threads;
+  const budget = recordBudget(memoryMB) / threads;
   for (let p = 1; p < 65_536; p++) {
-    const copies = records * Math.min(p, rules) * (p === 1 ? 1 : 0.9);
+    const copies = records * Math.min(p, rules) * (p === 1 ? 1 : 0.8);
     if ((copies / p) * BYTES_PER_RECORD <= budget) return p;
   }
   return 65_536;
@@ -151,8 +160,7 @@ export async function resolvePartitioned(
   if (total === 0) throw new Error("the store holds no records to resolve: import a source first");
   const P = options.partitions ?? partitionsFor(total, rules.length, memoryMB, threads);
   if (!Number.isInteger(P) || P < 1) throw new RangeError(`partitions must be a whole number ≥ 1, not ${P}`);
-  const sampleTarget =
-    options.sampleRecords ?? Math.floor((memoryMB * 2 ** 20 * 0.5) / BYTES_PER_SAMPLE_RECORD);
+  const sampleTarget = options.sampleRecords ?? Math.floor(recordBudget(memoryMB) / BYTES_PER_RECORD);
   const sampleRate = Math.min(1, sampleTarget / total);
   // Term hashes go to buckets by their top bits, each small enough to sort within the budget.
   const termBuckets = Math.max(
@@ -166,7 +174,12 @@ export async function resolvePartitioned(
   );
   try {
     // 1. scan
-    const recordFiles = Array.from({ length: P }, (_, p) => new LineWriter(join(dir, `records-${p}.txt`)));
+    // Buffers shrink as partitions multiply: ≈ 32 MB of them in all.
+    const flushAt = Math.max(1 << 14, Math.min(1 << 18, Math.floor(2 ** 24 / P)));
+    const recordFiles = Array.from(
+      { length: P },
+      (_, p) => new LineWriter(join(dir, `records-${p}.txt`), flushAt),
+    );
     const termFiles = Array.from(
       { length: termBuckets },
       (_, b) => new DoubleWriter(join(dir, `terms-${b}.bin`)),
@@ -244,6 +257,7 @@ export async function resolvePartitioned(
       model = trainModel(table, compiled, settings, progress);
     }
     sample = null;
+    global.gc?.();
     lap("train");
 
     // 3. score, partition by partition, in worker threads when there are several
@@ -270,8 +284,11 @@ export async function resolvePartitioned(
         `partition ${o.partition + 1} (${outcomes.length} of ${P} done): ${o.records.toLocaleString("en-US")} records, ${o.pairs.toLocaleString("en-US")} pairs in ${o.seconds.toFixed(1)} s (resident ${o.rssMiB} MiB)`,
       );
     };
-    if (threads >= 2 && P >= 2) await scoreInThreads(setup, Math.min(threads, P), done);
-    else for (let p = 0; p < P; p++) done(scorePartition(setup, p));
+    if (threads >= 2 && P >= 2) {
+      // A thread's heap is capped well above its share of the budget: V8 then collects before it grows.
+      const heapMB = Math.ceil((3 * recordBudget(memoryMB)) / threads / 2 ** 20) + 128;
+      await scoreInThreads(setup, Math.min(threads, P), heapMB, done);
+    } else for (let p = 0; p < P; p++) done(scorePartition(setup, p));
     outcomes.sort((a, b) => a.partition - b.partition);
     const partitionReports: PartitionReport[] = outcomes.map((o) => ({
       records: o.records,
@@ -363,6 +380,7 @@ export async function resolvePartitioned(
 async function scoreInThreads(
   setup: PartitionSetup,
   threads: number,
+  heapMB: number,
   done: (outcome: PartitionOutcome) => void,
 ): Promise<void> {
   const here = import.meta.url;
@@ -379,7 +397,10 @@ async function scoreInThreads(
       { length: threads },
       () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(entry, { workerData: { setup, typescriptScript: script.href } });
+          const worker = new Worker(entry, {
+            workerData: { setup, typescriptScript: script.href },
+            resourceLimits: { maxOldGenerationSizeMb: heapMB },
+          });
           workers.push(worker);
           const handOut = () => worker.postMessage(next < setup.partitions ? next++ : null);
           worker.on("message", (outcome: PartitionOutcome) => {
@@ -389,10 +410,21 @@ async function scoreInThreads(
           worker.on("error", (error) => {
             // One thread failing stops the others: the spill directory is about to be removed.
             for (const w of workers) void w.terminate();
-            reject(error);
+            reject(
+              (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY"
+                ? new Error(
+                    `a scoring thread ran out of memory (${heapMB} MiB): raise --memory or --partitions`,
+                  )
+                : error,
+            );
           });
           worker.on("exit", (code) => {
-            if (code !== 0) reject(new Error(`a scoring thread stopped with exit code ${code}`));
+            if (code !== 0)
+              reject(
+                new Error(
+                  `a scoring thread stopped with exit code ${code} (out of memory? raise --memory or --partitions)`,
+                ),
+              );
             else resolve();
           });
           handOut();

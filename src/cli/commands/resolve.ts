@@ -1,12 +1,16 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { clusterLines, resolvePartitioned } from "../../jobs/resolve-partitioned.js";
 import {
   explainStoredPair,
+  loadSettings,
   type ResolveJobOptions,
   resolveStoredRecords,
 } from "../../jobs/resolve-records.js";
 import type { MatchModel } from "../../resolve/model.js";
 import { comparisonPower, modelReportHtml } from "../../resolve/model-report.js";
+import type { Store } from "../../store/open-store.js";
 import { type GlobalOptions, withStore } from "../context.js";
 import { table } from "../table.js";
 import { waterfall } from "../waterfall.js";
@@ -20,6 +24,65 @@ interface ResolveFlags {
   truth?: string;
   truthFromId?: string;
   json?: boolean;
+  memory?: number;
+  partitions?: number;
+  spill?: string;
+}
+
+/** `tessera resolve --memory`: the partitioned run, for more records than fit in memory. */
+async function resolveBeyondMemory(store: Store, flags: ResolveFlags) {
+  const model = flags.model ? (JSON.parse(readFileSync(flags.model, "utf8")) as MatchModel) : undefined;
+  const run = await resolvePartitioned(store, {
+    settings: loadSettings(flags.settings),
+    ...(model ? { model } : {}),
+    ...(flags.source ? { sources: flags.source } : {}),
+    ...(flags.memory ? { memoryMB: flags.memory } : {}),
+    ...(flags.partitions ? { partitions: flags.partitions } : {}),
+    ...(flags.spill ? { spillDir: flags.spill } : {}),
+    progress: (stage, detail) => {
+      if (!flags.json) console.error(`${stage}: ${detail ?? ""}`);
+    },
+  });
+  if (flags.saveModel) writeFileSync(flags.saveModel, `${JSON.stringify(run.model, null, 2)}\n`);
+  if (flags.out) {
+    const out = createWriteStream(flags.out);
+    out.write("record,entity\n");
+    for await (const chunk of clusterLines(store, run.clustering.clusterOf, flags.source)) {
+      if (!out.write(chunk)) await once(out, "drain");
+    }
+    out.end();
+    await once(out, "finish");
+  }
+  const summary = {
+    records: run.records,
+    partitions: run.partitions,
+    candidatePairs: run.candidatePairs,
+    entities: run.clustering.clusters,
+    suspiciousClusters: run.clustering.suspicious.length,
+    prior: run.model.prior,
+    seconds: run.seconds,
+    peakMiB: run.peakMiB,
+  };
+  if (flags.json) {
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
+  console.log(
+    table(
+      ["phase", "seconds", "peak resident MiB"],
+      Object.entries(run.seconds).map(([phase, s]) => [
+        phase,
+        s.toFixed(1),
+        String(run.peakMiB[phase] ?? ""),
+      ]),
+    ),
+  );
+  console.log(
+    `\n${summary.records.toLocaleString("en-US")} records in ${run.partitions} partitions → ${summary.entities.toLocaleString("en-US")} entities`,
+  );
+  console.log(
+    `${summary.candidatePairs.toLocaleString("en-US")} pairs scored; ${summary.suspiciousClusters} suspicious clusters split`,
+  );
 }
 
 function jobOptions(flags: ResolveFlags): ResolveJobOptions {
@@ -48,9 +111,20 @@ export function registerResolve(program: Command): void {
     program
       .command("resolve")
       .description("block, train if needed, score and cluster the stored records")
-      .option("-o, --out <file>", "write record → entity as CSV"),
+      .option("-o, --out <file>", "write record → entity as CSV")
+      .option(
+        "--memory <MiB>",
+        "resolve in partitions streamed from and to disk, sized to this memory budget (docs/batch-scale.md)",
+        Number,
+      )
+      .option("--partitions <n>", "with --memory: this many partitions instead of the budget's", Number)
+      .option("--spill <dir>", "with --memory: where spill files go (default the temp directory)"),
   ).action(async (flags: ResolveFlags) => {
     await withStore(program.opts<GlobalOptions>(), async (store) => {
+      if (flags.memory !== undefined || flags.partitions !== undefined) {
+        await resolveBeyondMemory(store, flags);
+        return;
+      }
       const { result, keys } = await resolveStoredRecords(store, jobOptions(flags));
       if (flags.saveModel) writeFileSync(flags.saveModel, `${JSON.stringify(result.model, null, 2)}\n`);
       if (flags.out) {
