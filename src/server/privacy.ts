@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { findEntityId, LookupError } from "../jobs/profile-api.js";
 import { accessExport } from "../privacy/access.js";
 import { audit, listAudit } from "../privacy/audit.js";
+import { BudgetExceededError, getBudget, listReleases, setBudget } from "../privacy/budget.js";
 import {
   ConsentError,
   type ConsentInput,
@@ -15,6 +16,7 @@ import {
   setConsentPolicy,
 } from "../privacy/consent.js";
 import { ErasureError, erasePerson, getErasure } from "../privacy/erase.js";
+import { computeInsights, InsightError, type InsightQuery } from "../privacy/insights.js";
 import type { ApiKey } from "../store/api-keys.js";
 import type { Store } from "../store/open-store.js";
 import { jsonBody, type KeyRing, keyGuard, requestKey } from "./auth.js";
@@ -331,6 +333,154 @@ export async function registerPrivacyRoutes(
         entries,
         next: entries.length > 0 ? entries[entries.length - 1]?.id : (request.query.after ?? 0),
       };
+    },
+  );
+
+  app.post<{ Body: Omit<InsightQuery, "protection"> & { protection: Record<string, unknown> } }>(
+    "/v1/insights",
+    {
+      onRequest: keyGuard(keys, "insights"),
+      preValidation: jsonBody,
+      schema: {
+        summary:
+          "Privacy-safe aggregates (counts, sums, means, distributions) by geography, age band, spend band, segment…, with small-cell suppression or differential privacy charged to the key's recipient budget",
+        tags: ["insights"],
+        security,
+        body: {
+          type: "object",
+          required: ["by", "measures", "protection"],
+          additionalProperties: false,
+          properties: {
+            by: { type: "array", items: { type: "string", maxLength: 300 }, maxItems: 4 },
+            measures: { type: "array", items: { type: "string", maxLength: 300 }, minItems: 1, maxItems: 8 },
+            clip: {
+              type: "object",
+              maxProperties: 8,
+              additionalProperties: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 },
+            },
+            protection: {
+              type: "object",
+              required: ["kind"],
+              additionalProperties: false,
+              properties: {
+                kind: { type: "string", enum: ["suppression", "dp"] },
+                minCell: { type: "integer", minimum: 2, maximum: 1000 },
+                mechanism: { type: "string", enum: ["laplace", "gaussian"] },
+                epsilon: { type: "number", exclusiveMinimum: 0, maximum: 10 },
+                delta: { type: "number", minimum: 0, maximum: 0.01 },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = requestKey(request) as ApiKey;
+      const b = request.body;
+      const p = b.protection;
+      // A DP release is always charged to the key's own recipient: a caller cannot name another's budget.
+      const protection =
+        p.kind === "dp"
+          ? {
+              kind: "dp" as const,
+              mechanism: p.mechanism as "laplace" | "gaussian",
+              epsilon: Number(p.epsilon),
+              ...(p.delta !== undefined ? { delta: Number(p.delta) } : {}),
+              ...(p.minCell !== undefined ? { minCell: Number(p.minCell) } : {}),
+              recipient: key.recipient,
+            }
+          : {
+              kind: "suppression" as const,
+              ...(p.minCell !== undefined ? { minCell: Number(p.minCell) } : {}),
+            };
+      try {
+        const r = await computeInsights(store, {
+          by: b.by,
+          measures: b.measures,
+          ...(b.clip ? { clip: b.clip } : {}),
+          protection,
+        });
+        await audit(store.db, {
+          actor: key.id,
+          action: "insights.release",
+          subject: protection.kind === "dp" ? key.recipient : null,
+          details: {
+            by: b.by,
+            measures: b.measures,
+            protection: protection.kind,
+            epsilon: p.epsilon ?? null,
+            cells: r.cells.length,
+          },
+        });
+        return r;
+      } catch (e) {
+        if (e instanceof InsightError)
+          return reply.code(400).send({ error: "bad request", field: e.field, message: e.message });
+        if (e instanceof BudgetExceededError) {
+          await audit(store.db, {
+            actor: key.id,
+            action: "insights.refused",
+            subject: key.recipient,
+            details: e.asked,
+          });
+          return reply
+            .code(409)
+            .send({ error: "privacy budget exceeded", message: e.message, budget: e.budget });
+        }
+        throw e;
+      }
+    },
+  );
+
+  app.get(
+    "/v1/insights/budget",
+    {
+      onRequest: keyGuard(keys, "insights"),
+      schema: { summary: "The calling key's privacy budget and releases", tags: ["insights"], security },
+    },
+    async (request) => {
+      const key = requestKey(request) as ApiKey;
+      return {
+        budget: await getBudget(store, key.recipient),
+        releases: await listReleases(store.db, key.recipient),
+      };
+    },
+  );
+
+  app.put<{ Params: { recipient: string }; Body: { epsilon: number; delta: number } }>(
+    "/v1/admin/privacy-budgets/:recipient",
+    {
+      onRequest: keyGuard(keys, "admin"),
+      preValidation: jsonBody,
+      schema: {
+        summary: "Set a recipient's total (ε, δ) budget",
+        tags: ["insights"],
+        security,
+        params: {
+          type: "object",
+          properties: { recipient: { type: "string", pattern: "^[\\w.@:-]{1,100}$" } },
+        },
+        body: {
+          type: "object",
+          required: ["epsilon", "delta"],
+          additionalProperties: false,
+          properties: {
+            epsilon: { type: "number", minimum: 0, maximum: 100 },
+            delta: { type: "number", minimum: 0, maximum: 0.01 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const key = requestKey(request) as ApiKey;
+      const b = await setBudget(store, request.params.recipient, request.body.epsilon, request.body.delta);
+      await audit(store.db, {
+        actor: key.id,
+        action: "budget.set",
+        subject: request.params.recipient,
+        details: request.body,
+      });
+      return b;
     },
   );
 }

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { findEntityId } from "../../jobs/profile-api.js";
 import { accessExport } from "../../privacy/access.js";
 import { audit, cliActor, listAudit } from "../../privacy/audit.js";
+import { getBudget, listReleases, setBudget } from "../../privacy/budget.js";
 import {
   consentHistory,
   consentOf,
@@ -11,6 +12,7 @@ import {
   setConsentPolicy,
 } from "../../privacy/consent.js";
 import { erasePerson } from "../../privacy/erase.js";
+import { computeInsights, type InsightResult, type Protection } from "../../privacy/insights.js";
 import { type GlobalOptions, withStore } from "../context.js";
 import { table } from "../table.js";
 
@@ -225,4 +227,153 @@ export function registerPrivacy(program: Command): void {
         });
       },
     );
+
+  const insights = program
+    .command("insights")
+    .description(
+      "privacy-safe aggregates by geography, age band, spend band, segment…: small-cell suppression (default, k = 10) or differential privacy (--dp)",
+    )
+    .option(
+      "--by <dims>",
+      "comma-separated: country, region, city, gender, age_band, source, segment:<audience>, band:<value>:<edges>, enrichment:<field>",
+      "",
+    )
+    .option(
+      "--measure <m...>",
+      "count, sum:<value>, mean:<value>, histogram:<value>:<edges>; value: score:<name>, events, revenue, age, records",
+      ["count"],
+    )
+    .option("--min-cell <k>", "hide cells of fewer people (with complementary suppression)")
+    .option("--dp <mechanism>", "laplace or gaussian: add calibrated noise, charged to --recipient's budget")
+    .option("--epsilon <ε>", "with --dp: the ε this release spends")
+    .option("--delta <δ>", "with --dp: the δ it spends (the Gaussian and open domains need one)")
+    .option("--recipient <name>", "with --dp: whose budget pays")
+    .option(
+      "--clip <value=lo,hi...>",
+      "the range each person's value is clipped to (sums and means under --dp)",
+    )
+    .option("--json", "the result as JSON")
+    .action(
+      async (f: {
+        by: string;
+        measure: string[];
+        minCell?: string;
+        dp?: string;
+        epsilon?: string;
+        delta?: string;
+        recipient?: string;
+        clip?: string[];
+        json?: boolean;
+      }) => {
+        const clip: Record<string, [number, number]> = {};
+        for (const c of f.clip ?? []) {
+          const eq = c.lastIndexOf("=");
+          const [lo, hi] = c
+            .slice(eq + 1)
+            .split(",")
+            .map(Number);
+          if (eq <= 0 || !Number.isFinite(lo) || !Number.isFinite(hi))
+            throw new Error(`--clip takes value=low,high, not ${c}`);
+          clip[c.slice(0, eq)] = [lo as number, hi as number];
+        }
+        let protection: Protection;
+        if (f.dp) {
+          if (f.dp !== "laplace" && f.dp !== "gaussian")
+            throw new Error(`--dp is laplace or gaussian, not ${f.dp}`);
+          if (!f.epsilon || !f.recipient) throw new Error("--dp needs --epsilon and --recipient");
+          protection = {
+            kind: "dp",
+            mechanism: f.dp,
+            epsilon: Number(f.epsilon),
+            recipient: f.recipient,
+            ...(f.delta ? { delta: Number(f.delta) } : {}),
+            ...(f.minCell ? { minCell: Number(f.minCell) } : {}),
+          };
+        } else protection = { kind: "suppression", ...(f.minCell ? { minCell: Number(f.minCell) } : {}) };
+        await withStore(opts(), async (store) => {
+          const r = await computeInsights(store, {
+            by: f.by ? f.by.split(",").map((x) => x.trim()) : [],
+            measures: f.measure,
+            clip,
+            protection,
+          });
+          await audit(store.db, {
+            actor: cliActor(),
+            action: "insights.release",
+            subject: protection.kind === "dp" ? protection.recipient : null,
+            details: { by: r.by, measures: r.measures, protection: protection.kind },
+          });
+          if (f.json) console.log(JSON.stringify(r, null, 2));
+          else console.log(drawInsights(r));
+        });
+      },
+    );
+  insights
+    .command("budget <recipient>")
+    .description("a recipient's (ε, δ) budget and releases; --set to change it")
+    .option("--set <ε,δ>", "the total budget, e.g. 1,1e-6")
+    .action(async (recipient: string, f: { set?: string }) => {
+      await withStore(opts(), async (store) => {
+        if (f.set) {
+          const [e, d] = f.set.split(",").map(Number);
+          await setBudget(store, recipient, e as number, d ?? 0);
+          await audit(store.db, {
+            actor: cliActor(),
+            action: "budget.set",
+            subject: recipient,
+            details: { epsilon: e, delta: d },
+          });
+        }
+        const b = await getBudget(store, recipient);
+        console.log(
+          `${recipient}: ε ${b.spentEpsilon} of ${b.epsilon} spent (${b.remainingEpsilon} left), δ ${b.spentDelta} of ${b.delta}; ${b.releases} releases`,
+        );
+        const rows = (await listReleases(store.db, recipient)).map((x) => [
+          x.at.slice(0, 19),
+          x.mechanism,
+          x.epsilon,
+          x.delta,
+          JSON.stringify(x.query).slice(0, 70),
+        ]);
+        if (rows.length > 0) console.log(table(["at", "mechanism", "ε", "δ", "query"], rows));
+      });
+    });
+}
+
+/** The result as a table with a bar per cell's count. */
+function drawInsights(r: InsightResult): string {
+  const max = Math.max(1, ...r.cells.map((c) => c.count ?? 0));
+  const extra = r.measures.filter((m) => m !== "count");
+  const rows = r.cells.map((c) => [
+    ...r.by.map((d) => c.key[d] ?? ""),
+    c.count === null ? `(${c.suppressed === "primary" ? "small" : "hidden"})` : c.count,
+    ...extra.map((m) => {
+      const [kind, ...rest] = m.split(":");
+      const v = kind === "histogram" ? rest.slice(0, -1).join(":") : rest.join(":");
+      const x = kind === "sum" ? c.sums?.[v] : kind === "mean" ? c.means?.[v] : c.histograms?.[m]?.join(" ");
+      return x === null || x === undefined
+        ? "–"
+        : typeof x === "number"
+          ? (Math.round(x * 100) / 100).toLocaleString("en-US")
+          : x;
+    }),
+    !c.count ? "" : "█".repeat(Math.max(1, Math.round((30 * c.count) / max))),
+  ]);
+  const lines = [table([...r.by, "count", ...extra, ""], rows)];
+  for (const t of r.totals)
+    lines.push(
+      `total${
+        Object.keys(t.key).length
+          ? ` ${Object.entries(t.key)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(" ")}`
+          : ""
+      }: ${t.count ?? "(withheld)"}`,
+    );
+  if (r.budget)
+    lines.push(
+      `budget of ${r.budget.recipient}: ε ${r.budget.remainingEpsilon} and δ ${r.budget.remainingDelta} left`,
+    );
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  return lines.join("\n");
 }
