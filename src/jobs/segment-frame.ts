@@ -42,18 +42,18 @@ export interface FrameOptions {
   traits?: Map<string, TraitDefinition>;
 }
 
-const idPattern = /^T-(\d+)$/;
-
 export function seqOf(id: string): number {
-  const m = idPattern.exec(id);
-  return m ? Number(m[1]) : -1;
+  // Golden ids are T-<n>: read without a regular expression, this runs once per row loaded.
+  if (id.charCodeAt(0) !== 84 || id.charCodeAt(1) !== 45) return -1;
+  const n = Number(id.slice(2));
+  return Number.isInteger(n) ? n : -1;
 }
 
 export function idOfSeq(seq: number): string {
   return `T-${seq}`;
 }
 
-const chunk = 500;
+const chunk = 1000;
 
 /** Runs a select over either every row or the rows of the scope, which `scoped` adds as `and col in (…)`. */
 async function select<R>(
@@ -95,24 +95,39 @@ function parsed(dialect: DialectName, v: unknown): unknown {
 /** Values of one per-profile column as (seq, value) pairs. */
 type Column = Map<number, unknown>;
 
-async function goldenColumn(db: Db, o: FrameOptions, path: string): Promise<Column> {
-  const parts = path.split(".");
-  const root = parts[0] as string;
-  // A path through a list (emails.value: every email) reads the list and walks it here.
-  const throughList = listRoots.has(root) && parts.length > 1 && !/^\d+$/.test(parts[1] as string);
-  const extract = throughList ? [root] : parts;
-  const rows = await select<{ entity_id: string; v: unknown }>(
+/** Several golden paths in one pass over the profiles. */
+async function goldenColumns(
+  db: Db,
+  o: FrameOptions,
+  paths: readonly string[],
+): Promise<Map<string, Column>> {
+  const plans = paths.map((path) => {
+    const parts = path.split(".");
+    const root = parts[0] as string;
+    // A path through a list (emails.value: every email) reads the list and walks it here.
+    const throughList = listRoots.has(root) && parts.length > 1 && !/^\d+$/.test(parts[1] as string);
+    return { path, throughList, rest: parts.slice(1).join("."), extract: throughList ? [root] : parts };
+  });
+  const out = new Map<string, Column>(paths.map((p) => [p, new Map()]));
+  if (plans.length === 0) return out;
+  const rows = await select<Record<string, unknown>>(
     db,
     o.scope,
     (restrict) =>
-      sql`select entity_id, ${jsonPathSql(o.dialect, "profile", extract)} as v from golden_profile where 1 = 1${restrict}`,
+      sql`select entity_id, ${sql.join(
+        plans.map((p, i) => sql`${jsonPathSql(o.dialect, "profile", p.extract)} as ${sql.ref(`v${i}`)}`),
+      )} from golden_profile where 1 = 1${restrict}`,
     "entity_id",
   );
-  const out: Column = new Map();
   for (const r of rows) {
-    let v = parsed(o.dialect, r.v);
-    if (throughList) v = readPath(v, parts.slice(1).join("."));
-    if (v !== null && v !== undefined) out.set(seqOf(r.entity_id), v);
+    const seq = seqOf(r.entity_id as string);
+    for (const [i, p] of plans.entries()) {
+      const cell = r[`v${i}`];
+      if (cell === null || cell === undefined) continue;
+      let v = parsed(o.dialect, cell);
+      if (p.throughList) v = readPath(v, p.rest);
+      if (v !== null && v !== undefined) out.get(p.path)?.set(seq, v);
+    }
   }
   return out;
 }
@@ -164,17 +179,6 @@ async function scoreColumn(db: Db, o: FrameOptions, name: string): Promise<Colum
   return new Map(rows.map((r) => [seqOf(r.entity_id), Number(r.value)]));
 }
 
-/** Record keys of the profiles in scope → their sequence number (events belong to records). */
-async function recordSeqs(db: Db, o: FrameOptions): Promise<Map<string, number>> {
-  const rows = await select<{ record_key: string; entity_id: string }>(
-    db,
-    o.scope,
-    (restrict) => sql`select record_key, entity_id from entity_link where 1 = 1${restrict}`,
-    "entity_id",
-  );
-  return new Map(rows.map((r) => [r.record_key, seqOf(r.entity_id)]));
-}
-
 function today(now: number): number {
   return Math.floor(now / dayMs);
 }
@@ -184,39 +188,41 @@ async function eventCounts(
   db: Db,
   o: FrameOptions,
   leaf: Extract<Leaf, { event: string }>,
-  records: Map<string, number>,
 ): Promise<Map<number, number>> {
   const now = o.now ?? Date.now();
   const fromDay = leaf.withinDays === undefined ? null : today(now) - leaf.withinDays + 1;
   const counts = new Map<number, number>();
-  const add = (key: string, n: number) => {
-    const seq = records.get(key);
-    if (seq !== undefined) counts.set(seq, (counts.get(seq) ?? 0) + n);
-  };
-  const keys = o.scope === undefined ? undefined : [...records.keys()];
   if (!leaf.where || leaf.where.length === 0) {
-    const since = fromDay === null ? sql`` : sql` and day >= ${fromDay}`;
-    const rows = await select<{ record_key: string; n: number | string }>(
+    // The rollup rows of the event (and window), joined to their profiles by the link's primary key.
+    const since = fromDay === null ? sql`` : sql` and r.day >= ${fromDay}`;
+    const rows = await select<{ entity_id: string; n: number | string }>(
       db,
-      keys,
+      o.scope,
       (restrict) =>
-        sql`select record_key, sum(n) as n from event_rollup where name = ${leaf.event}${since}${restrict} group by record_key`,
-      "record_key",
+        sql`select l.entity_id, sum(r.n) as n from event_rollup r join entity_link l on l.record_key = r.record_key
+            where r.name = ${leaf.event}${since}${restrict} group by l.entity_id`,
+      "l.entity_id",
     );
-    for (const r of rows) add(r.record_key, Number(r.n));
+    for (const r of rows) counts.set(seqOf(r.entity_id), Number(r.n));
     return counts;
   }
-  // Property filters read the events (in the live loop: only the touched profiles' records).
-  const since = fromDay === null ? sql`` : sql` and timestamp >= ${new Date(fromDay * dayMs).toISOString()}`;
-  const rows = await select<{ record_key: string; type: string; body: unknown }>(
+  // Property filters read the events themselves (in the live loop: only the touched profiles' records).
+  const since =
+    fromDay === null ? sql`` : sql` and e.timestamp >= ${new Date(fromDay * dayMs).toISOString()}`;
+  const rows = await select<{ entity_id: string; type: string; body: unknown }>(
     db,
-    keys,
-    (restrict) => sql`select record_key, type, body from event where name = ${leaf.event}${since}${restrict}`,
-    "record_key",
+    o.scope,
+    (restrict) =>
+      sql`select l.entity_id, e.type, e.body from event e join entity_link l on l.record_key = e.record_key
+          where e.name = ${leaf.event}${since}${restrict}`,
+    "l.entity_id",
   );
   for (const r of rows) {
     const e = { name: leaf.event, type: r.type, at: 0, body: fromJson(r.body) };
-    if (leaf.where.every((f) => compare(eventProperty(e, f.property), f.op, f.value))) add(r.record_key, 1);
+    if (leaf.where.every((f) => compare(eventProperty(e, f.property), f.op, f.value))) {
+      const seq = seqOf(r.entity_id);
+      counts.set(seq, (counts.get(seq) ?? 0) + 1);
+    }
   }
   return counts;
 }
@@ -276,7 +282,16 @@ export async function loadFrame(db: Db, rule: Rule, o: FrameOptions): Promise<Fr
   if (!asksExclusion)
     for (const q of quality) if (Number(q.excluded) === 1) universe.delete(seqOf(q.entity_id));
 
-  let records: Map<string, number> | null = null;
+  const goldenPaths = [
+    ...new Set(
+      all.flatMap((l) => {
+        if (!("trait" in l)) return [];
+        const src = traitSource(l.trait);
+        return src?.kind === "golden" ? [src.path] : [];
+      }),
+    ),
+  ];
+  const golden = await goldenColumns(db, opts, goldenPaths);
   const leafSets = new Map<string, Bitset>();
   for (const leaf of all) {
     const key = leafKey(leaf);
@@ -287,7 +302,7 @@ export async function loadFrame(db: Db, rule: Rule, o: FrameOptions): Promise<Fr
       if (!src) throw new Error(`unknown trait "${leaf.trait}"`);
       const column =
         src.kind === "golden"
-          ? await goldenColumn(db, opts, src.path)
+          ? (golden.get(src.path) as Column)
           : await enrichmentColumn(db, opts, src.field, src.path);
       set = fromColumn(size, universe, column, (v) => compare(v, leaf.op, leaf.value));
     } else if ("computed" in leaf) {
@@ -300,8 +315,7 @@ export async function loadFrame(db: Db, rule: Rule, o: FrameOptions): Promise<Fr
         compare(v, leaf.op, leaf.value),
       );
     } else if ("event" in leaf) {
-      records ??= await recordSeqs(db, opts);
-      const counts = await eventCounts(db, opts, leaf, records);
+      const counts = await eventCounts(db, opts, leaf);
       const atLeast = leaf.atLeast ?? 1;
       const test = (v: unknown) => {
         const n = typeof v === "number" ? v : 0;

@@ -318,7 +318,7 @@ export async function estimateRule(
     .where("status", "=", "active")
     .executeTakeFirst();
   const active = Number(countRow?.n ?? 0);
-  const sample = o.sample ?? 20_000;
+  const sample = o.sample ?? 5_000;
   if (active <= (o.exactUpTo ?? 50_000)) {
     const frame = await loadFrame(store.db, rule, { dialect: store.dialect, now });
     const r = evaluateRule(rule, frame.universe, frame.leafSets);
