@@ -107,7 +107,7 @@ const BASELINE_MB = 200;
 
 /** The budget left for records once the baseline is taken. */
 function recordBudget(memoryMB: number): number {
-  return Math.max(32, memoryMB - BASELINE_MB) * 2 ** 20 * 0.8;
+  return Math.max(4, memoryMB - BASELINE_MB) * 2 ** 20 * 0.8;
 }
 
 /**
