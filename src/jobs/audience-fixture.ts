@@ -122,7 +122,16 @@ export async function insertProfiles(
       )
       .execute();
   }
-  const max = Math.max(0, ...profiles.map((p) => p.seq));
+  const lookups = profiles.flatMap((p) => [
+    ...(p.email ? [{ kind: "email", value: p.email.toLowerCase(), entity_id: `T-${p.seq}` }] : []),
+    ...(p.phone ? [{ kind: "phone", value: p.phone, entity_id: `T-${p.seq}` }] : []),
+  ]);
+  for (let i = 0; i < lookups.length; i += 500)
+    await db
+      .insertInto("golden_lookup")
+      .values(lookups.slice(i, i + 500))
+      .execute();
+  const max = profiles.reduce((m, p) => Math.max(m, p.seq), 0);
   await db
     .insertInto("id_sequence")
     .values({ name: "entity", next_value: max + 1 })

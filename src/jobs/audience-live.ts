@@ -297,7 +297,7 @@ export class AudienceLoop {
         new Date(now).toISOString(),
       );
       report.events = eventRows.length;
-      report.changes = changeRows.length;
+      report.changes = changeRows.filter((c) => !String(c.kind).startsWith("segment.")).length;
       report.profiles = ids.length;
     });
     report.entered = written.filter((c) => c.kind === "segment.entered").length;

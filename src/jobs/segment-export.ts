@@ -105,7 +105,10 @@ const columns: (keyof AudienceMember)[] = [
 
 function csvCell(v: string | null): string {
   if (v === null) return "";
-  return /[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  // A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice); a phone number's
+  // "+" is data and is kept.
+  const safe = /^[=@\t\r]/.test(v) || /^[+-][^\d\s]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /** The export as text chunks (CSV with a header row, or one JSON object per line). */
