@@ -46,7 +46,6 @@ function simulate(t: PathTable, order: number, n: number, seed: number, maxSteps
   const nc = t.channels.length;
   const visits = new Float64Array(nc);
   const seen = new Uint8Array(nc);
-  let conversions = 0;
   for (let i = 0; i < n; i++) {
     seen.fill(0);
     let s = 0;
@@ -73,7 +72,6 @@ function simulate(t: PathTable, order: number, n: number, seed: number, maxSteps
       for (const c of m.stateChannels[s] as Int32Array) seen[c] = 1;
     }
     if (converted) {
-      conversions++;
       for (let c = 0; c < nc; c++) if (seen[c]) visits[c] = (visits[c] as number) + 1;
     }
   }

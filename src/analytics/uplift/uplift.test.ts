@@ -48,7 +48,10 @@ describe("uplift models on a synthetic experiment with known uplift", () => {
         const u = predictUplift(model, frame);
         let on = 0;
         let off = 0;
-        for (let i = 0; i < n; i++) rows[i]?.x ? (on += u[i] as number) : (off += u[i] as number);
+        for (let i = 0; i < n; i++) {
+          if (rows[i]?.x) on += u[i] as number;
+          else off += u[i] as number;
+        }
         expect(on / (n / 2)).toBeGreaterThan(0.12);
         expect(Math.abs(off / (n / 2))).toBeLessThan(0.06);
         const e = evaluateUplift(u, treated, outcome);
