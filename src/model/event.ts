@@ -19,7 +19,13 @@ export const shortPathTypes: Record<string, EventType> = {
   a: "alias",
 };
 
-const id = z.union([z.string(), z.number()]).transform((v) => String(v));
+// A NUL character is never part of an id or a name (and PostgreSQL text cannot hold one): refused, with its field.
+const noNul = (s: string) => !s.includes("\u0000");
+const id = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .refine(noNul, "contains a NUL character");
+const label = z.string().refine(noNul, "contains a NUL character");
 const time = z.union([z.string(), z.number()]);
 const objectOf = z.record(z.string(), z.unknown());
 
@@ -30,8 +36,8 @@ export const segmentEventSchema = z.looseObject({
   anonymousId: id.nullish(),
   previousId: id.nullish(),
   groupId: id.nullish(),
-  event: z.string().nullish(),
-  name: z.string().nullish(),
+  event: label.nullish(),
+  name: label.nullish(),
   category: z.string().nullish(),
   traits: objectOf.nullish(),
   properties: objectOf.nullish(),

@@ -10,7 +10,7 @@ import type { Store } from "../store/open-store.js";
 import { registerAdmin } from "./admin.js";
 import { registerAttributionRoutes } from "./attribution.js";
 import { registerAudienceRoutes } from "./audiences.js";
-import { KeyRing } from "./auth.js";
+import { KeyRing, knownKeyFirst } from "./auth.js";
 import { registerConsole } from "./console.js";
 import { registerPrivacyRoutes } from "./privacy.js";
 import { type ProfileContext, registerProfiles } from "./profiles.js";
@@ -118,6 +118,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
 
   const keys = new KeyRing(o.store);
+  // A missing or unknown key is 401 on every /v1 call but the tracking API's, before any route reads its input.
+  app.addHook("onRequest", async (request, reply) => {
+    const url = request.url ?? "";
+    // (Only on routes that exist: an unknown path is still a JSON 404.)
+    if (request.routeOptions.url?.startsWith("/v1/") && !trackingPath.test(url))
+      await knownKeyFirst(keys, request, reply);
+  });
   registerTracking(app, { keys, log: o.log, ingest: o.ingest });
   registerProfiles(app, { store: o.store, keys, ...(o.extras ? { extras: o.extras } : {}) });
   registerAdmin(app, { store: o.store, keys });

@@ -214,3 +214,24 @@ export async function jsonBody(request: FastifyRequest, reply: FastifyReply) {
       .send({ error: "bad request", message: `the body is not valid JSON: ${(e as Error).message}` });
   }
 }
+
+/**
+ * For every call but the tracking API's (which takes its key from the body too): a missing or unknown key is
+ * answered 401 before the body or the parameters are even read, whatever the route; the route then checks
+ * the scope it needs.
+ */
+export async function knownKeyFirst(
+  keys: KeyRing,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const given = keyInHeader(request);
+  if (given && (await keys.find(given))) return;
+  await reply
+    .code(401)
+    .header("www-authenticate", 'Basic realm="tessera"')
+    .send({
+      error: "unauthorized",
+      message: given ? "unknown or revoked key" : "a key is required (HTTP Basic user name or Bearer token)",
+    });
+}
