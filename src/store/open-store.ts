@@ -9,6 +9,7 @@ import {
   sql,
 } from "kysely";
 import pg from "pg";
+import { FieldEncryptionPlugin, fieldEncryptionFromEnv } from "../privacy/encryption.js";
 import type { DialectName } from "./dialect.js";
 import { sourceRecords } from "./migrations/001-source-records.js";
 import { goldenProfiles } from "./migrations/002-golden-profiles.js";
@@ -114,6 +115,9 @@ export async function openStore(location: StoreLocation = storeLocationFromEnv()
     database.pragma("busy_timeout = 5000");
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   }
+  // Optional field-level encryption at rest (TESSERA_ENCRYPTION_KEY…): see src/privacy/encryption.ts.
+  const encryption = fieldEncryptionFromEnv();
+  if (encryption) db = db.withPlugin(new FieldEncryptionPlugin(encryption));
   const store: Store = {
     db,
     dialect,

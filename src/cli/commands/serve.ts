@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { LiveMatcher } from "../../jobs/live-matcher.js";
 import { audit, cliActor } from "../../privacy/audit.js";
+import { fieldEncryptionFromEnv, rotateEncryption } from "../../privacy/encryption.js";
 import { runServer } from "../../server/run.js";
 import { createApiKey, type KeyKind, listApiKeys, parseScopes, revokeApiKey } from "../../store/api-keys.js";
 import { openStore } from "../../store/open-store.js";
@@ -128,15 +129,18 @@ export function registerServe(program: Command): void {
         let shown = { applied: 0, at: performance.now() };
         const progress = flags.quiet
           ? null
-          : setInterval(() => {
-              const now = performance.now();
-              const rate = ((total.applied - shown.applied) / (now - shown.at)) * 1000;
-              if (total.received > 0)
-                console.error(
-                  `applied ${total.applied} events (${Math.round(rate)}/s), ${total.duplicates} redelivered, ${total.profilesCreated} profiles created, ${total.profilesMerged} merged, ${total.retries} retries`,
-                );
-              shown = { applied: total.applied, at: now };
-            }, 10_000);
+          : setInterval(
+              () => {
+                const now = performance.now();
+                const rate = ((total.applied - shown.applied) / (now - shown.at)) * 1000;
+                if (total.received > 0)
+                  console.error(
+                    `applied ${total.applied} events (${Math.round(rate)}/s), ${total.duplicates} redelivered, ${total.profilesCreated} profiles created, ${total.profilesMerged} merged, ${total.retries} retries, ${total.deferrals} deferred`,
+                  );
+                shown = { applied: total.applied, at: now };
+              },
+              Number(process.env.TESSERA_PROGRESS_MS ?? 10_000),
+            );
         const worker = await ResolverWorker.start(
           {
             url,
@@ -244,6 +248,33 @@ export function registerServe(program: Command): void {
         if (!(await revokeApiKey(store.db, key))) throw new Error(`no active key ${key}`);
         await audit(store.db, { actor: cliActor(), action: "key.revoke", subject: key.slice(0, 16) });
         console.log("revoked");
+      });
+    });
+  keys
+    .command("rotate-encryption")
+    .description(
+      "re-seal every encrypted attribute under the current key (the first of TESSERA_ENCRYPTION_KEYS), and seal values written before encryption was on",
+    )
+    .action(async () => {
+      const enc = fieldEncryptionFromEnv();
+      if (!enc) throw new Error("no encryption key: set TESSERA_ENCRYPTION_KEYS (or _KEY, or _KEY_FILE)");
+      await withStore(program.opts<GlobalOptions>(), async (store) => {
+        const done = await rotateEncryption(store.db, (table, rows) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${table}: ${rows.toLocaleString("en-US")} rows`);
+        });
+        if (process.stderr.isTTY) process.stderr.write("\n");
+        await audit(store.db, {
+          actor: cliActor(),
+          action: "encryption.rotate",
+          details: { key: enc.current.id, rows: done },
+        });
+        console.log(
+          table(
+            ["table", "rows re-sealed"],
+            Object.entries(done).map(([t, n]) => [t, n]),
+          ),
+        );
+        console.log(`every value is now sealed under key ${enc.current.id}; older keys may be removed`);
       });
     });
 }
