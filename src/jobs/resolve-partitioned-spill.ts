@@ -28,6 +28,15 @@ export class LineWriter {
     if (this.chars >= this.flushAt) this.flush();
   }
 
+  /** Several lines at once, already joined by newlines. */
+  writeLines(joined: string, count: number): void {
+    if (count === 0) return;
+    this.parts.push(joined);
+    this.chars += joined.length + 1;
+    this.lines += count;
+    if (this.chars >= this.flushAt) this.flush();
+  }
+
   flush(): void {
     if (this.parts.length === 0) return;
     const text = `${this.parts.join("\n")}\n`;
@@ -86,6 +95,10 @@ export class DoubleWriter {
     this.buffer[this.count++] = value;
     this.values++;
     if (this.count === this.buffer.length) this.flush();
+  }
+
+  pushAll(values: Float64Array): void {
+    for (let k = 0; k < values.length; k++) this.push(values[k] as number);
   }
 
   flush(): void {

@@ -2,35 +2,25 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { MatchRecord } from "../model/match-record.js";
+import { sql } from "kysely";
 import { type Clustering, clusterPairs } from "../resolve/cluster.js";
 import { compileComparison } from "../resolve/comparison.js";
-import {
-  extractFeatures,
-  RecordTableBuilder,
-  type RecordToResolve,
-  withoutValues,
-} from "../resolve/features.js";
+import { RecordTableBuilder, withoutValues } from "../resolve/features.js";
 import { logit2, type MatchModel, probabilityOf } from "../resolve/model.js";
 import { PairBuffer } from "../resolve/pair-buffer.js";
 import {
   countRuns,
   type FeatureKinds,
-  featureKinds,
-  forEachTermValue,
-  hash53,
   priorFromRate,
-  recordLine,
-  recordPartitions,
-  ruleKeys,
   type TermCounts,
   WeightTally,
 } from "../resolve/partitioned.js";
-import type { RecordTable } from "../resolve/record-table.js";
 import { type ResolveProgress, runFeatures, trainModel } from "../resolve/resolve.js";
 import { personDefaults, type ResolveSettingsInput, resolveSettings } from "../resolve/settings.js";
 import { countMatchViews, matchViewPages } from "../store/match-views.js";
 import type { Store } from "../store/open-store.js";
+import { type ScannedPage, type ScanSetup, scanPage } from "./resolve-partitioned-scan.js";
+import type { ScanChunk } from "./resolve-partitioned-scan-worker.js";
 import { type PartitionOutcome, type PartitionSetup, scorePartition } from "./resolve-partitioned-score.js";
 import { DoubleWriter, forEachSpilledPair, LineWriter, readDoubles } from "./resolve-partitioned-spill.js";
 
@@ -69,6 +59,8 @@ export interface PartitionedOptions {
   progress?: ResolveProgress;
   /** Partitions scored at once, each in a worker thread (default 2 when there are 2 cores); 1 scores here. */
   threads?: number;
+  /** On SQLite, the fewest records worth scanning in threads (default 100,000). */
+  scanThreadsFrom?: number;
 }
 
 export interface PartitionReport {
@@ -187,39 +179,33 @@ export async function resolvePartitioned(
     const termTotals = new Map<string, number>();
     const perSource = new Map<string, number>();
     let sample: RecordTableBuilder | null = new RecordTableBuilder(features);
-    const partitionsOf = new Int32Array(Math.max(1, P));
-    let kinds: FeatureKinds | null = null;
+    let kinds = null as FeatureKinds | null;
     let gid = 0;
-    for await (const page of matchViewPages(store, options.sources)) {
-      const records: RecordToResolve[] = page.map((r) => ({
-        key: "",
-        source: r.source,
-        standardized: JSON.parse(r.view) as MatchRecord,
-      }));
-      const builder = new RecordTableBuilder(features);
-      builder.add(extractFeatures(records, features));
-      let table: RecordTable = builder.finish();
-      if (excluded) table = withoutValues(table, excluded);
-      kinds ??= featureKinds(table, features);
-      const keys = rules.map((rule) => ruleKeys(table, rule));
-      for (let r = 0; r < table.size; r++) {
-        const n = recordPartitions(keys, r, P, partitionsOf);
-        if (n === 0) continue;
-        const line = recordLine(table, kinds, r, gid + r);
-        for (let q = 0; q < n; q++) (recordFiles[partitionsOf[q] as number] as LineWriter).write(line);
-      }
-      const totals = forEachTermValue(table, tfFeatures, (h) =>
-        (termFiles[Math.min(termBuckets - 1, Math.floor((h / 2 ** 53) * termBuckets))] as DoubleWriter).push(
-          h,
-        ),
-      );
-      for (const [name, n] of totals) termTotals.set(name, (termTotals.get(name) ?? 0) + n);
-      for (const r of page) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
-      const sampled =
-        sampleRate >= 1 ? records : records.filter((_, r) => hash53(String(gid + r)) / 2 ** 53 < sampleRate);
-      if (sampled.length > 0) sample?.add(extractFeatures(sampled, features));
-      gid += page.length;
+    const scanSetup: ScanSetup = {
+      features,
+      tfFeatures,
+      rules,
+      excluded,
+      partitions: P,
+      termBuckets,
+      sampleRate,
+    };
+    const apply = (page: ScannedPage) => {
+      kinds ??= page.kinds;
+      for (let p = 0; p < P; p++)
+        (recordFiles[p] as LineWriter).writeLines(page.lines[p] as string, page.lineCounts[p] as number);
+      for (let b = 0; b < termBuckets; b++)
+        (termFiles[b] as DoubleWriter).pushAll(page.terms[b] as Float64Array);
+      for (const [name, n] of page.termTotals) termTotals.set(name, (termTotals.get(name) ?? 0) + n);
+      for (const [name, n] of page.perSource) perSource.set(name, (perSource.get(name) ?? 0) + n);
+      if (page.sample) sample?.add(page.sample);
+      gid += page.size;
       progress("scan", `${gid.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
+    };
+    if (store.file && threads >= 2 && total >= (options.scanThreadsFrom ?? 100_000)) {
+      await scanInThreads(store, store.file, options.sources ?? null, scanSetup, threads, apply);
+    } else {
+      for await (const page of matchViewPages(store, options.sources)) apply(scanPage(scanSetup, page, gid));
     }
     const N = gid;
     for (const w of recordFiles) w.close();
@@ -374,6 +360,99 @@ export async function resolvePartitioned(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Scans an SQLite store in worker threads, each reading ranges of row ids; pages are applied in row order (a
+ * chunk's pages wait for the chunks before it), so records are numbered as one thread would number them.
+ */
+async function scanInThreads(
+  store: Store,
+  file: string,
+  sources: string[] | null,
+  setup: ScanSetup,
+  threads: number,
+  apply: (page: ScannedPage) => void,
+): Promise<void> {
+  const only =
+    sources && sources.length > 0 ? sql` and source in (${sql.join(sources.map((x) => sql`${x}`))})` : sql``;
+  const bounds = (
+    await sql<{ low: number | null; high: number | null }>`select min(rowid) as low, max(rowid) as high
+      from match_view`.execute(store.db)
+  ).rows[0];
+  const low = Number(bounds?.low ?? 1) - 1;
+  const high = Number(bounds?.high ?? 0);
+  const chunks: ScanChunk[] = [];
+  let gidBase = 0;
+  for (let from = low; from < high; from += 50_000) {
+    const to = Math.min(high, from + 50_000);
+    const n = Number(
+      (
+        await sql<{
+          n: number;
+        }>`select count(*) as n from match_view where rowid > ${from} and rowid <= ${to}${only}`.execute(
+          store.db,
+        )
+      ).rows[0]?.n ?? 0,
+    );
+    if (n > 0) chunks.push({ index: chunks.length, fromId: from, toId: to, gidBase });
+    gidBase += n;
+  }
+  const queues = chunks.map(() => [] as ScannedPage[]);
+  const finished = chunks.map(() => false);
+  let next = 0;
+  const drain = () => {
+    while (next < chunks.length) {
+      const queue = queues[next] as ScannedPage[];
+      for (let page = queue.shift(); page; page = queue.shift()) apply(page);
+      if (!finished[next]) return;
+      next++;
+    }
+  };
+  const here = import.meta.url;
+  const isTypeScript = here.endsWith(".ts");
+  const script = new URL(
+    isTypeScript ? "./resolve-partitioned-scan-worker.ts" : "./resolve-partitioned-scan-worker.js",
+    here,
+  );
+  const entry = isTypeScript ? new URL("./typescript-worker.mjs", here) : script;
+  let handedOut = 0;
+  const workers: Worker[] = [];
+  await Promise.all(
+    Array.from(
+      { length: Math.min(threads, Math.max(1, chunks.length)) },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(entry, {
+            workerData: { setup, file, sources, typescriptScript: script.href },
+          });
+          workers.push(worker);
+          const handOut = () => worker.postMessage(handedOut < chunks.length ? chunks[handedOut++] : null);
+          worker.on(
+            "message",
+            (m: { kind: "page"; chunk: number; page: ScannedPage } | { kind: "done"; chunk: number }) => {
+              if (m.kind === "page") queues[m.chunk]?.push(m.page);
+              else {
+                finished[m.chunk] = true;
+                handOut();
+              }
+              drain();
+            },
+          );
+          worker.on("error", (error) => {
+            for (const w of workers) void w.terminate();
+            reject(error);
+          });
+          worker.on("exit", (code) => {
+            if (code !== 0) reject(new Error(`a scanning thread stopped with exit code ${code}`));
+            else resolve();
+          });
+          handOut();
+        }),
+    ),
+  );
+  drain();
+  if (next < chunks.length) throw new Error("the scanning threads stopped before every chunk was read");
 }
 
 /** Scores the partitions in `threads` worker threads, handing each the next partition when it is done. */
