@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TestStore, testEngines } from "../store/testing.js";
 import { insertEvents, insertProfiles } from "./audience-fixture.js";
 import { AudienceLoop } from "./audience-live.js";
+import { latestMicroSegments, runMicroSegments } from "./audience-microsegments.js";
 import { computeTraits, defineTrait } from "./computed-traits.js";
 import { decide } from "./decide.js";
 import { recordMessageResponse, recordSent, writePolicy } from "./ledger.js";
@@ -288,6 +289,22 @@ describe.each(await testEngines())("audiences on $name", (engine) => {
     await expect(recordSent(t.store, { profile: "T-99", channel: "email" }, now)).rejects.toThrow(
       /no profile T-99/,
     );
+  });
+
+  it("makes micro-segments from behaviour and stores each profile's cluster", async () => {
+    const r = await runMicroSegments(t.store, { minK: 2, maxK: 3, now, seed: 1 });
+    expect(r.profiles).toBe(4);
+    expect(r.k).toBeGreaterThanOrEqual(2);
+    expect(r.clusters.reduce((n, c) => n + c.size, 0)).toBe(4);
+    expect(r.features).toContain("recency_days");
+    const stored = await t.store.db
+      .selectFrom("computed_trait_value")
+      .select("entity_id")
+      .where("name", "=", "microsegment")
+      .execute();
+    expect(stored.map((x) => x.entity_id).sort()).toEqual(["T-1", "T-2", "T-3", "T-4"]);
+    expect(await latestMicroSegments(t.store)).toMatchObject({ k: r.k, profiles: 4 });
+    await expect(runMicroSegments(t.store, { minK: 5, maxK: 6, now })).rejects.toThrow(/too few/);
   });
 
   it("exports members as CSV and JSON lines, and to a webhook destination in signed batches", async () => {

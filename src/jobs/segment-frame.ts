@@ -183,47 +183,95 @@ function today(now: number): number {
   return Math.floor(now / dayMs);
 }
 
+/** Record keys of the profiles in scope → their sequence numbers (events belong to records). */
+async function scopeRecords(db: Db, scope: readonly string[]): Promise<Map<string, number>> {
+  const rows = await select<{ record_key: string; entity_id: string }>(
+    db,
+    scope,
+    (restrict) => sql`select record_key, entity_id from entity_link where 1 = 1${restrict}`,
+    "entity_id",
+  );
+  return new Map(rows.map((r) => [r.record_key, seqOf(r.entity_id)]));
+}
+
 /** Events of one name per profile, from the rollup (no property filter) or the events themselves. */
 async function eventCounts(
   db: Db,
   o: FrameOptions,
   leaf: Extract<Leaf, { event: string }>,
+  records: Map<string, number> | null,
 ): Promise<Map<number, number>> {
   const now = o.now ?? Date.now();
   const fromDay = leaf.withinDays === undefined ? null : today(now) - leaf.withinDays + 1;
   const counts = new Map<number, number>();
-  if (!leaf.where || leaf.where.length === 0) {
-    // The rollup rows of the event (and window), joined to their profiles by the link's primary key.
+  const filtered = leaf.where !== undefined && leaf.where.length > 0;
+  const matches = (type: string, body: unknown) => {
+    const e = { name: leaf.event, type, at: 0, body: fromJson(body) };
+    return (leaf.where ?? []).every((f) => compare(eventProperty(e, f.property), f.op, f.value));
+  };
+  if (records !== null) {
+    // A few profiles (the live loop, estimates): driven by their records' keys, through the record indexes —
+    // on SQLite told so, since without statistics it would rather range over the event's name and days.
+    const keys = [...records.keys()];
+    const add = (key: string, n: number) => {
+      const seq = records.get(key);
+      if (seq !== undefined) counts.set(seq, (counts.get(seq) ?? 0) + n);
+    };
+    if (!filtered) {
+      const indexed = o.dialect === "sqlite" ? sql` indexed by event_rollup_record_idx` : sql``;
+      const since = fromDay === null ? sql`` : sql` and day >= ${fromDay}`;
+      const rows = await select<{ record_key: string; n: number | string }>(
+        db,
+        keys,
+        (restrict) =>
+          sql`select record_key, sum(n) as n from event_rollup${indexed} where name = ${leaf.event}${since}${restrict} group by record_key`,
+        "record_key",
+      );
+      for (const r of rows) add(r.record_key, Number(r.n));
+      return counts;
+    }
+    const since =
+      fromDay === null ? sql`` : sql` and timestamp >= ${new Date(fromDay * dayMs).toISOString()}`;
+    const rows = await select<{ record_key: string; type: string; body: unknown }>(
+      db,
+      keys,
+      (restrict) =>
+        sql`select record_key, type, body from event where name = ${leaf.event}${since}${restrict}`,
+      "record_key",
+    );
+    for (const r of rows) if (matches(r.type, r.body)) add(r.record_key, 1);
+    return counts;
+  }
+  if (!filtered) {
+    // Every profile: the rollup rows of the event (and window), joined to their profiles by the link's key.
     const since = fromDay === null ? sql`` : sql` and r.day >= ${fromDay}`;
     const rows = await select<{ entity_id: string; n: number | string }>(
       db,
-      o.scope,
-      (restrict) =>
+      undefined,
+      () =>
         sql`select l.entity_id, sum(r.n) as n from event_rollup r join entity_link l on l.record_key = r.record_key
-            where r.name = ${leaf.event}${since}${restrict} group by l.entity_id`,
+            where r.name = ${leaf.event}${since} group by l.entity_id`,
       "l.entity_id",
     );
     for (const r of rows) counts.set(seqOf(r.entity_id), Number(r.n));
     return counts;
   }
-  // Property filters read the events themselves (in the live loop: only the touched profiles' records).
+  // Property filters over every profile read the events themselves: a scan of the event table.
   const since =
     fromDay === null ? sql`` : sql` and e.timestamp >= ${new Date(fromDay * dayMs).toISOString()}`;
   const rows = await select<{ entity_id: string; type: string; body: unknown }>(
     db,
-    o.scope,
-    (restrict) =>
+    undefined,
+    () =>
       sql`select l.entity_id, e.type, e.body from event e join entity_link l on l.record_key = e.record_key
-          where e.name = ${leaf.event}${since}${restrict}`,
+          where e.name = ${leaf.event}${since}`,
     "l.entity_id",
   );
-  for (const r of rows) {
-    const e = { name: leaf.event, type: r.type, at: 0, body: fromJson(r.body) };
-    if (leaf.where.every((f) => compare(eventProperty(e, f.property), f.op, f.value))) {
+  for (const r of rows)
+    if (matches(r.type, r.body)) {
       const seq = seqOf(r.entity_id);
       counts.set(seq, (counts.get(seq) ?? 0) + 1);
     }
-  }
   return counts;
 }
 
@@ -293,6 +341,7 @@ export async function loadFrame(db: Db, rule: Rule, o: FrameOptions): Promise<Fr
   ];
   const golden = await goldenColumns(db, opts, goldenPaths);
   const leafSets = new Map<string, Bitset>();
+  let records: Map<string, number> | null = null;
   for (const leaf of all) {
     const key = leafKey(leaf);
     if (leafSets.has(key)) continue;
@@ -315,7 +364,8 @@ export async function loadFrame(db: Db, rule: Rule, o: FrameOptions): Promise<Fr
         compare(v, leaf.op, leaf.value),
       );
     } else if ("event" in leaf) {
-      const counts = await eventCounts(db, opts, leaf);
+      if (o.scope !== undefined) records ??= await scopeRecords(db, o.scope);
+      const counts = await eventCounts(db, opts, leaf, records);
       const atLeast = leaf.atLeast ?? 1;
       const test = (v: unknown) => {
         const n = typeof v === "number" ? v : 0;
