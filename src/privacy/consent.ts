@@ -120,8 +120,22 @@ export async function putSetting(db: Db, key: string, value: unknown): Promise<v
     .execute();
 }
 
-/** Takes the consent stated by events stored since the last call; returns how many statements it recorded. */
-export async function syncConsentFromEvents(db: Db): Promise<number> {
+const running = new WeakMap<object, Promise<number>>();
+
+/**
+ * Takes the consent stated by events stored since the last call; returns how many statements it recorded.
+ * Every consent read calls it first, so consent from events counts as soon as the event is stored; calls at
+ * once in one process share one catch-up.
+ */
+export function syncConsentFromEvents(db: Db): Promise<number> {
+  const now = running.get(db);
+  if (now) return now;
+  const p = catchUp(db).finally(() => running.delete(db));
+  running.set(db, p);
+  return p;
+}
+
+async function catchUp(db: Db): Promise<number> {
   const top = await db
     .selectFrom("event")
     .select((eb) => eb.fn.max("id").as("max"))
@@ -130,7 +144,7 @@ export async function syncConsentFromEvents(db: Db): Promise<number> {
   let cursor = (await getSetting<number>(db, cursorKey)) ?? 0;
   if (end <= cursor) return 0;
   let recorded = 0;
-  const now = new Date().toISOString();
+  const recordedAt = new Date().toISOString();
   while (cursor < end) {
     const upto = Math.min(end, cursor + 20_000);
     // Only bodies that mention consent at all are parsed.
@@ -155,7 +169,7 @@ export async function syncConsentFromEvents(db: Db): Promise<number> {
           source: `event:${r.source}`,
           event_id: Number(r.id),
           recorded_by: null,
-          recorded_at: now,
+          recorded_at: recordedAt,
         });
     }
     for (let i = 0; i < values.length; i += 200)

@@ -24,11 +24,24 @@ export interface RandomSource {
   below(n: number): number;
 }
 
+// Secure random bytes are drawn 64 KiB at a time and used once each.
+let pool = Buffer.alloc(0);
+let at = 0;
+function eightBytes(): number {
+  if (at + 8 > pool.length) {
+    pool = randomBytes(65_536);
+    at = 0;
+  }
+  const i = at;
+  at += 8;
+  return i;
+}
+
 export const secureRandom: RandomSource = {
   uniform() {
-    const b = randomBytes(8);
+    const i = eightBytes();
     // 53 bits: 21 from the first word, 32 from the second.
-    return ((b.readUInt32BE(0) >>> 11) * 2 ** 32 + b.readUInt32BE(4)) / 2 ** 53;
+    return ((pool.readUInt32BE(i) >>> 11) * 2 ** 32 + pool.readUInt32BE(i + 4)) / 2 ** 53;
   },
   below(n: number) {
     if (n <= 1) return 0;
