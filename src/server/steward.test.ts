@@ -141,6 +141,22 @@ describe.each(await testEngines())("the stewardship API on $name", (engine) => {
     expect((await call("POST", `/v1/profiles/T-99999999/merge`, { with: withMany.id })).status).toBe(404);
   });
 
+  it("finds profiles by a name prefix: each person once, up to the limit", async () => {
+    const hits = (await call("GET", "/v1/profiles?name=ma&limit=5", undefined, read)).body.profiles as {
+      id: string;
+      name: string;
+    }[];
+    expect(hits.length).toBe(5);
+    expect(new Set(hits.map((h) => h.id)).size).toBe(5);
+    for (const h of hits)
+      expect(
+        h.name
+          .toLowerCase()
+          .split(/\s+/)
+          .some((w) => w.startsWith("ma")),
+      ).toBe(true);
+  });
+
   it("documents its routes in OpenAPI and answers JSON 404s for unknown API paths", async () => {
     const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
