@@ -7,7 +7,8 @@ import { chromiumArgs, chromiumPath } from "../src/testing/chromium.js";
  */
 
 const [url, key, out = "docs/console.png", search = "harris"] = process.argv.slice(2);
-if (!url || !key) throw new Error("usage: tsx bench/console-screenshot.ts <console url> <key> [out.png] [search]");
+if (!url || !key)
+  throw new Error("usage: tsx bench/console-screenshot.ts <console url> <key> [out.png] [search]");
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 });
