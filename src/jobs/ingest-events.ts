@@ -43,6 +43,7 @@ import {
   lockNames,
   markShared,
   touchIdentities,
+  tryLockNames,
 } from "../store/identities.js";
 import { startImportRun } from "../store/import-runs.js";
 import { memberRecordsByKey } from "../store/member-records.js";
@@ -89,6 +90,8 @@ export interface IngestReport {
   erased: number;
   /** Transactions begun again after a deadlock or serialization failure (PostgreSQL, several workers). */
   retries: number;
+  /** Events put off to the batch's next transaction because another worker held one of their locks. */
+  deferrals: number;
 }
 
 export function emptyIngestReport(): IngestReport {
@@ -105,6 +108,7 @@ export function emptyIngestReport(): IngestReport {
     quarantined: 0,
     erased: 0,
     retries: 0,
+    deferrals: 0,
   };
 }
 
@@ -157,6 +161,13 @@ function withoutTraits(a: RecordAttributes | undefined): RecordAttributes | null
   const { name: _n, dateOfBirth: _d, gender: _g, ...rest } = a;
   const { traits: _t, ...extra } = a.extra;
   return { ...rest, emails: [], phones: [], addresses: [], identifiers: [...a.identifiers], extra };
+}
+
+/** What an event locks: each of its identifiers, and its actor's record. */
+function lockNamesOf(i: Item): string[] {
+  const names = i.ids.map(lockName.identifier);
+  if (i.actor) names.push(lockName.record(i.actor));
+  return names;
 }
 
 /** A profile made in this batch, before its id is allocated. */
@@ -265,21 +276,95 @@ export class LiveIngest {
     const keyOf = new Map(
       items.map((i) => [i.event, i.actor ?? `${i.event.source}/event:${i.event.messageId}`]),
     );
-    const result = await withRetries(async () => {
-      const attempt = { ...report };
-      await this.store.db.transaction().execute(async (trx) => {
-        const fresh = new Set(await insertNewEvents(trx, events, (e) => keyOf.get(e) as string));
-        const todo = items.filter((i) => fresh.has(i.event));
-        attempt.duplicates = events.length - todo.length;
-        attempt.applied = todo.length;
-        if (todo.length > 0) await this.applyGraph(trx, todo, survivorship, runOf, attempt);
+    // With several workers (PostgreSQL), a transaction first tries to lock every identifier and actor record of
+    // its events without waiting, and applies the events whose locks it got; the others — held by another
+    // worker's transaction at that moment — go in the next transaction, a moment later. Only when none could
+    // be locked does a transaction wait for its locks (in key order). So two workers whose batches share a
+    // person do not queue one whole batch behind the other.
+    let todo = items;
+    let wait = this.store.dialect !== "postgres";
+    while (todo.length > 0) {
+      const round = await withRetries(async () => {
+        const attempt = emptyIngestReport();
+        let deferred: Item[] = [];
+        await this.store.db.transaction().execute(async (trx) => {
+          let ready = todo;
+          if (wait) await lockNames(trx, this.store.dialect, todo.flatMap(lockNamesOf));
+          else {
+            ready = await this.claim(trx, todo);
+            const claimed = new Set(ready);
+            deferred = todo.filter((i) => !claimed.has(i));
+          }
+          if (ready.length === 0) return;
+          const readyEvents = ready.map((i) => i.event);
+          const fresh = new Set(await insertNewEvents(trx, readyEvents, (e) => keyOf.get(e) as string));
+          const apply = ready.filter((i) => fresh.has(i.event));
+          attempt.duplicates = ready.length - apply.length;
+          attempt.applied = apply.length;
+          if (apply.length > 0) await this.applyGraph(trx, apply, survivorship, runOf, attempt);
+        });
+        return { attempt, deferred };
       });
-      return attempt;
-    });
-    Object.assign(report, result.report);
-    report.retries = result.retries;
+      const { attempt, deferred } = round.report;
+      addReports(report, { ...attempt, retries: round.retries });
+      report.deferrals += deferred.length;
+      // Nothing could be locked without waiting: wait this time.
+      wait = deferred.length === todo.length;
+      todo = deferred;
+      if (todo.length > 0 && !wait) await new Promise((r) => setTimeout(r, 5));
+    }
     await this.refreshStatistics(report.applied);
     return report;
+  }
+
+  /**
+   * The events of `items` this transaction can have without waiting: their identifiers' and actor records'
+   * locks, then the locks of the profiles those point at, each taken only if free. An event whose lock another
+   * worker holds is left for the next transaction.
+   */
+  private async claim(trx: Trx, items: Item[]): Promise<Item[]> {
+    const dialect = this.store.dialect;
+    const got = await tryLockNames(trx, dialect, items.flatMap(lockNamesOf));
+    let ready = items.filter((i) => lockNamesOf(i).every((n) => got.has(n)));
+    const held = new Set<string>();
+    for (let round = 0; round < 4 && ready.length > 0; round++) {
+      const entities = await this.entitiesOf(trx, ready);
+      const want = [...new Set([...entities.values()].flat())].filter((e) => !held.has(e));
+      if (want.length === 0) break;
+      const ok = await tryLockNames(trx, dialect, want.map(lockName.entity));
+      for (const e of want) if (ok.has(lockName.entity(e))) held.add(e);
+      ready = ready.filter((i) => (entities.get(i) ?? []).every((e) => held.has(e)));
+    }
+    return ready;
+  }
+
+  /** The profiles each event's actor record and identifiers are in now. */
+  private async entitiesOf(trx: Trx, items: Item[]): Promise<Map<Item, string[]>> {
+    const ids = items.flatMap((i) => i.ids);
+    const known = await loadIdentities(trx, ids);
+    await knownThroughGoldenLookups(trx, ids, known);
+    const actors = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
+    const linked = new Map<string, string>();
+    for (let i = 0; i < actors.length; i += 500) {
+      const rows = await trx
+        .selectFrom("entity_link")
+        .select(["record_key", "entity_id"])
+        .where("record_key", "in", actors.slice(i, i + 500))
+        .execute();
+      for (const r of rows) linked.set(r.record_key, r.entity_id);
+    }
+    const out = new Map<Item, string[]>();
+    for (const item of items) {
+      const es = new Set<string>();
+      const own = item.actor ? linked.get(item.actor) : undefined;
+      if (own) es.add(own);
+      for (const i of item.ids) {
+        const e = known.get(identifierKey(i))?.entityId;
+        if (e) es.add(e);
+      }
+      out.set(item, [...es]);
+    }
+    return out;
   }
 
   private applied = 0;
@@ -313,11 +398,10 @@ export class LiveIngest {
     const allIds = items.flatMap((i) => i.ids);
     const actorKeys = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
     const dialect = this.store.dialect;
-    // Concurrency (several workers on PostgreSQL): first the identifiers and actor records this batch involves
-    // are locked, all at once in key order; then the profiles they point at, and the reads are repeated until
-    // no new profile turns up (a merge committed meanwhile may have moved a record). A profile changes only
-    // under its lock, so from here on what was read stays true until this transaction commits.
-    await lockNames(trx, dialect, [...allIds.map(lockName.identifier), ...actorKeys.map(lockName.record)]);
+    // Concurrency (several workers on PostgreSQL): the identifiers and actor records of these events are locked
+    // (by apply); now the profiles they point at, and the reads are repeated until no new profile turns up (a
+    // merge committed meanwhile may have moved a record). A profile changes only under its lock, so from here
+    // on what was read stays true until this transaction commits.
     const locked = new Set<string>();
     let known: Awaited<ReturnType<typeof loadIdentities>>;
     const entityOfRecord = new Map<string, string>();

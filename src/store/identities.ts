@@ -251,6 +251,26 @@ export async function lockNames(trx: Transaction<Database>, dialect: string, nam
   );
 }
 
+/**
+ * Tries to take these locks without waiting (PostgreSQL); returns the names it holds now. On SQLite every
+ * name is granted. Taking locks without waiting cannot deadlock, so the order does not matter.
+ */
+export async function tryLockNames(
+  trx: Transaction<Database>,
+  dialect: string,
+  names: string[],
+): Promise<Set<string>> {
+  const unique = [...new Set(names)];
+  if (dialect !== "postgres" || unique.length === 0) return new Set(unique);
+  const keyOf = new Map(unique.map((n) => [n, lockKey(n)]));
+  const keys = [...new Set(keyOf.values())];
+  const { rows } = await sql<{ k: string; ok: boolean }>`
+    select k::text as k, pg_try_advisory_xact_lock(k) as ok from unnest(${keys.map(String)}::bigint[]) as k
+  `.execute(trx);
+  const held = new Set(rows.filter((r) => r.ok).map((r) => r.k));
+  return new Set(unique.filter((n) => held.has(String(keyOf.get(n)))));
+}
+
 /** The lock names of identifiers, actor records and entities, in one namespace each. */
 export const lockName = {
   identifier: (i: EventIdentifier) => `id:${i.kind}:${i.value}`,
