@@ -154,10 +154,10 @@ export async function resolvePartitioned(
   if (!Number.isInteger(P) || P < 1) throw new RangeError(`partitions must be a whole number ≥ 1, not ${P}`);
   const sampleTarget = options.sampleRecords ?? Math.floor(recordBudget(memoryMB) / BYTES_PER_RECORD);
   const sampleRate = Math.min(1, sampleTarget / total);
-  // Term hashes go to buckets by their top bits, each small enough to sort within the budget.
+  // Term hashes go to buckets by their top bits, each a quarter of the record budget at most when sorted.
   const termBuckets = Math.max(
     1,
-    Math.ceil((total * Math.max(1, tfFeatures.length) * 1.3 * 16) / (memoryMB * 2 ** 20 * 0.5)),
+    Math.ceil((total * Math.max(1, tfFeatures.length) * 1.3 * 16) / (recordBudget(memoryMB) / 4)),
   );
   const dir = mkdtempSync(join(options.spillDir ?? tmpdir(), "tessera-resolve-"));
   progress(
@@ -262,8 +262,9 @@ export async function resolvePartitioned(
     const tally = new WeightTally();
     const outcomes: PartitionOutcome[] = [];
     const done = (o: PartitionOutcome) => {
-      outcomes.push(o);
       tally.merge(WeightTally.from(o.tally));
+      // Only the figures stay: the weights (up to 4 million a partition) are merged and dropped.
+      outcomes.push({ ...o, tally: { exact: null, histogram: null, count: o.tally.count } });
       global.gc?.();
       progress(
         "score",

@@ -360,7 +360,7 @@ export class WeightTally {
 
   static from(s: { exact: Float64Array | null; histogram: Float64Array | null; count: number }): WeightTally {
     const t = new WeightTally();
-    t.exact = s.exact ? Float64Array.from(s.exact) : null;
+    t.exact = s.exact;
     t.histogram = s.histogram;
     t.count = s.count;
     return t;
