@@ -1,3 +1,4 @@
+import type { Kysely } from "kysely";
 import { ageBandOf, ageBands } from "../enrich/derive.js";
 import type { GoldenProfile } from "../master/golden-profile.js";
 import { goldenProfiles } from "../store/entities.js";
@@ -13,6 +14,7 @@ import {
   secureRandom,
 } from "./dp.js";
 import { marginLines, suppressSmallCells } from "./suppression.js";
+import { listTables } from "./tables.js";
 
 /**
  * Privacy-safe aggregated insights: counts, sums, means and distributions of golden profiles by geography, age
@@ -226,6 +228,7 @@ async function loadPeople(store: Store, q: InsightQuery): Promise<PersonRow[]> {
       enrichment.set(d, new Map(rows.map((r) => [r.entity_id, String(fromJson<unknown>(r.value))])));
     }
   const segments = new Map<string, Set<string>>();
+  const tables = q.by.some((d) => d.startsWith("segment:")) ? await listTables(store) : new Map();
   for (const d of q.by)
     if (d.startsWith("segment:")) {
       const rows = await db
@@ -233,7 +236,18 @@ async function loadPeople(store: Store, q: InsightQuery): Promise<PersonRow[]> {
         .select("entity_id")
         .where("audience", "=", d.slice(8))
         .execute();
-      segments.set(d, new Set(rows.map((r) => r.entity_id)));
+      const members = new Set(rows.map((r) => r.entity_id));
+      // Segments of the audiences part (issue 8), by id, when that table exists.
+      if (tables.has("segment_member")) {
+        const loose = db as unknown as Kysely<Record<string, Record<string, string>>>;
+        const more = await loose
+          .selectFrom("segment_member")
+          .select("entity_id")
+          .where("segment_id", "=", d.slice(8))
+          .execute();
+        for (const r of more) members.add(r.entity_id as string);
+      }
+      segments.set(d, members);
     }
   const activity = new Map<string, { events: number; revenue: number }>();
   if (values.has("events") || values.has("revenue")) {
