@@ -287,11 +287,12 @@ export class LiveIngest {
       const round = await withRetries(async () => {
         const attempt = emptyIngestReport();
         let deferred: Item[] = [];
+        const lockedEntities = new Set<string>();
         await this.store.db.transaction().execute(async (trx) => {
           let ready = todo;
           if (wait) await lockNames(trx, this.store.dialect, todo.flatMap(lockNamesOf));
           else {
-            ready = await this.claim(trx, todo);
+            ready = await this.claim(trx, todo, lockedEntities);
             const claimed = new Set(ready);
             deferred = todo.filter((i) => !claimed.has(i));
           }
@@ -301,7 +302,8 @@ export class LiveIngest {
           const apply = ready.filter((i) => fresh.has(i.event));
           attempt.duplicates = ready.length - apply.length;
           attempt.applied = apply.length;
-          if (apply.length > 0) await this.applyGraph(trx, apply, survivorship, runOf, attempt);
+          if (apply.length > 0)
+            await this.applyGraph(trx, apply, survivorship, runOf, attempt, lockedEntities);
         });
         return { attempt, deferred };
       });
@@ -320,13 +322,12 @@ export class LiveIngest {
   /**
    * The events of `items` this transaction can have without waiting: their identifiers' and actor records'
    * locks, then the locks of the profiles those point at, each taken only if free. An event whose lock another
-   * worker holds is left for the next transaction.
+   * worker holds is left for the next transaction. `held` collects the profiles locked.
    */
-  private async claim(trx: Trx, items: Item[]): Promise<Item[]> {
+  private async claim(trx: Trx, items: Item[], held: Set<string>): Promise<Item[]> {
     const dialect = this.store.dialect;
     const got = await tryLockNames(trx, dialect, items.flatMap(lockNamesOf));
     let ready = items.filter((i) => lockNamesOf(i).every((n) => got.has(n)));
-    const held = new Set<string>();
     for (let round = 0; round < 4 && ready.length > 0; round++) {
       const entities = await this.entitiesOf(trx, ready);
       const want = [...new Set([...entities.values()].flat())].filter((e) => !held.has(e));
@@ -392,6 +393,7 @@ export class LiveIngest {
     survivorship: SurvivorshipSettings,
     runOf: Map<string, string>,
     report: IngestReport,
+    lockedEntities: Set<string>,
   ): Promise<void> {
     const at = this.now().toISOString();
     const guards = this.guards;
@@ -402,7 +404,7 @@ export class LiveIngest {
     // (by apply); now the profiles they point at, and the reads are repeated until no new profile turns up (a
     // merge committed meanwhile may have moved a record). A profile changes only under its lock, so from here
     // on what was read stays true until this transaction commits.
-    const locked = new Set<string>();
+    const locked = lockedEntities;
     let known: Awaited<ReturnType<typeof loadIdentities>>;
     const entityOfRecord = new Map<string, string>();
     for (;;) {
