@@ -163,7 +163,7 @@ export function validateQuery(q: InsightQuery): void {
       (/^(sum|mean):/.test(m) && valuePattern.test(measureValue(m) ?? "")) ||
       (/^histogram:/.test(m) &&
         valuePattern.test(measureValue(m) ?? "") &&
-        (parseEdges(m.split(":").slice(-1)[0] ?? "", `measures[${i}]`), true));
+        parseEdges(m.split(":").slice(-1)[0] ?? "", `measures[${i}]`).length > 0);
     if (!ok)
       throw new InsightError(
         `measures[${i}]`,
@@ -260,9 +260,7 @@ async function loadPeople(store: Store, q: InsightQuery): Promise<PersonRow[]> {
       const a = activity.get(r.entity_id) ?? { events: 0, revenue: 0 };
       a.events++;
       if (r.type === "track") {
-        const rev = Number(
-          (fromJson<{ properties?: { revenue?: unknown } }>(r.body).properties ?? {}).revenue,
-        );
+        const rev = Number(fromJson<{ properties?: { revenue?: unknown } }>(r.body).properties?.revenue);
         if (Number.isFinite(rev)) a.revenue += rev;
       }
       activity.set(r.entity_id, a);

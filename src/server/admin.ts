@@ -36,7 +36,7 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
       preValidation: jsonBody,
       schema: { summary: "API keys", ...admin },
     },
-    async (request, reply) => {
+    async (_request, _reply) => {
       return { keys: (await listApiKeys(store.db)).map(publicKey) };
     },
   );
@@ -124,7 +124,7 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
       preValidation: jsonBody,
       schema: { summary: "Webhooks on the change feed", ...admin },
     },
-    async (request, reply) => {
+    async (_request, _reply) => {
       return { webhooks: (await listWebhooks(store.db)).map((w) => ({ ...w, secret: "…" })) };
     },
   );
@@ -200,7 +200,7 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
         },
       },
     },
-    async (request, reply) => {
+    async (request, _reply) => {
       return { deliveries: await listDeliveries(store.db, request.params.id, request.query.status) };
     },
   );
@@ -216,7 +216,7 @@ export function registerAdmin(app: FastifyInstance, ctx: { store: Store; keys: K
         params: { type: "object", properties: { id: { type: "integer" } } },
       },
     },
-    async (request, reply) => {
+    async (request, _reply) => {
       return { requeued: await redeliverDead(store.db, request.params.id, new Date().toISOString()) };
     },
   );

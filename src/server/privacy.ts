@@ -168,7 +168,7 @@ export async function registerPrivacyRoutes(
         },
       },
     },
-    async (request, reply) => {
+    async (request, _reply) => {
       const b = request.body;
       const may = await mayContact(store.db, b.profiles, b.purpose, b.channel);
       return { permissions: Object.fromEntries(may) };
@@ -182,7 +182,7 @@ export async function registerPrivacyRoutes(
       preValidation: jsonBody,
       schema: { summary: "The consent policy", tags: ["privacy"], security },
     },
-    async (request, reply) => {
+    async (_request, _reply) => {
       return consentPolicy(store.db);
     },
   );
@@ -212,7 +212,7 @@ export async function registerPrivacyRoutes(
         },
       },
     },
-    async (request, reply) => {
+    async (request, _reply) => {
       const key = requestKey(request) as ApiKey;
       const policy = { default: request.body.default, purposes: request.body.purposes ?? {} };
       await setConsentPolicy(store.db, policy);
@@ -327,7 +327,7 @@ export async function registerPrivacyRoutes(
         },
       },
     },
-    async (request, reply) => {
+    async (request, _reply) => {
       const entries = await listAudit(store.db, request.query);
       return {
         entries,
