@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LiveIngest } from "../jobs/ingest-events.js";
+import { audiencePages } from "../jobs/segment-export.js";
 import { type TestStore, testEngines } from "../store/testing.js";
 import { consentOf, consentStates, mayContact, recordConsent, setConsentPolicy } from "./consent.js";
 import { consentInEvent } from "./consent-events.js";
@@ -167,5 +168,78 @@ describe.each(await testEngines())("consent on $name", (engine) => {
     await expect(
       recordConsent(t.store.db, [{ subject: "T-99", purpose: "m", state: "granted" }], "t"),
     ).rejects.toThrow(/no profile T-99/);
+  });
+});
+
+describe.each(await testEngines())("consent and audience exports on $name", (engine) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await engine.open();
+  });
+  afterEach(async () => t.dispose());
+
+  it("removes a person whose consent is revoked from the next export", async () => {
+    const ingest = new LiveIngest(t.store);
+    await ingest.apply(
+      ["u-1", "u-2", "u-3"].map((u) =>
+        accepted(
+          { type: "identify", userId: u, traits: { email: `${u}@shop.example` } },
+          "2026-11-01T00:00:00.000Z",
+        ),
+      ),
+    );
+    const ids = (await t.store.db.selectFrom("entity").select("id").orderBy("seq").execute()).map(
+      (r) => r.id,
+    );
+    const at = "2026-11-02T00:00:00.000Z";
+    await t.store.db
+      .insertInto("segment")
+      .values({
+        id: "seg-1",
+        name: "everyone",
+        description: null,
+        rule: "{}",
+        size: 3,
+        created_at: at,
+        updated_at: at,
+        evaluated_at: at,
+      })
+      .execute();
+    await t.store.db
+      .insertInto("segment_member")
+      .values(ids.map((id) => ({ segment_id: "seg-1", entity_id: id, since: at })))
+      .execute();
+    const exported = async () => {
+      const tally = { exported: 0, withheld: {} as Record<string, number> };
+      const out: string[] = [];
+      for await (const page of audiencePages(
+        t.store,
+        "seg-1",
+        { purpose: "marketing", channel: "email" },
+        tally as never,
+      ))
+        out.push(...page.map((m) => m.id));
+      return out.sort();
+    };
+    expect(await exported()).toEqual([...ids].sort());
+    await recordConsent(
+      t.store.db,
+      [{ subject: "email:u-2@shop.example", purpose: "marketing", state: "revoked" }],
+      "test",
+    );
+    expect(await exported()).toEqual([ids[0], ids[2]].sort());
+    // Revoked by an event the person's app sent: gone from the next export too.
+    await ingest.apply([
+      accepted(
+        {
+          type: "track",
+          userId: "u-3",
+          event: "Consent Updated",
+          properties: { purpose: "marketing", channel: "email", state: "revoked" },
+        },
+        "2026-11-03T00:00:00.000Z",
+      ),
+    ]);
+    expect(await exported()).toEqual([ids[0]]);
   });
 });

@@ -477,6 +477,37 @@ export async function setConsentPolicy(db: Db, policy: ConsentPolicy): Promise<v
   await putSetting(db, "consent.policy", policy);
 }
 
+/** The latest applicable statement for each of the given profiles: work in proportion to them, not to all. */
+async function latestForIds(
+  db: Db,
+  ids: readonly string[],
+  purpose: string,
+  channel?: string,
+): Promise<Map<string, Row>> {
+  await syncConsentFromEvents(db);
+  const p = nameOf(purpose) ?? purpose;
+  const c = channel === undefined ? undefined : (nameOf(channel) ?? channel);
+  const subjects = await subjectsOfEntities(db, ids);
+  const entitiesOf = new Map<string, string[]>();
+  for (const [e, list] of subjects) for (const s of list) listOf(entitiesOf, s).push(e);
+  const all = [...entitiesOf.keys()];
+  const out = new Map<string, Row>();
+  for (let i = 0; i < all.length; i += chunk) {
+    let q = db
+      .selectFrom("consent")
+      .select(["id", "subject", "purpose", "channel", "state", "at", "source"])
+      .where("subject", "in", all.slice(i, i + chunk))
+      .where("purpose", "in", [p, "*"]);
+    if (c !== undefined) q = q.where("channel", "in", [c, "*"]);
+    for (const r of (await q.execute()).map(toRow))
+      for (const e of entitiesOf.get(r.subject) ?? []) {
+        const prev = out.get(e);
+        if (!prev || later(r, prev)) out.set(e, r);
+      }
+  }
+  return out;
+}
+
 /** Whether each profile may be contacted for a purpose (e.g. "marketing") on a channel (e.g. "email"). */
 export async function mayContact(
   db: Db,
@@ -484,7 +515,7 @@ export async function mayContact(
   purpose: string,
   channel?: string,
 ): Promise<Map<string, ContactPermission>> {
-  const latest = await latestFor(db, purpose, channel);
+  const latest = await latestForIds(db, entityIds, purpose, channel);
   const policy = await consentPolicy(db);
   const fallback = policy.purposes[nameOf(purpose) ?? purpose] ?? policy.default;
   const out = new Map<string, ContactPermission>();
