@@ -4,13 +4,14 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { EventLog } from "../bus/event-log.js";
 import type { LiveIngest } from "../jobs/ingest-events.js";
+import { audit } from "../privacy/audit.js";
 import { privacyLoggerOptions } from "../privacy/redact.js";
 import { segmentLimits } from "../sources/segment.js";
 import type { Store } from "../store/open-store.js";
 import { registerAdmin } from "./admin.js";
 import { registerAttributionRoutes } from "./attribution.js";
 import { registerAudienceRoutes } from "./audiences.js";
-import { KeyRing, knownKeyFirst } from "./auth.js";
+import { auditChanges, KeyRing, knownKeyFirst } from "./auth.js";
 import { registerConsole } from "./console.js";
 import { registerPrivacyRoutes } from "./privacy.js";
 import { type ProfileContext, registerProfiles } from "./profiles.js";
@@ -125,6 +126,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     if (request.routeOptions.url?.startsWith("/v1/") && !trackingPath.test(url))
       await knownKeyFirst(keys, request, reply);
   });
+  auditChanges(app, (e) => audit(o.store.db, e), trackingPath);
   registerTracking(app, { keys, log: o.log, ingest: o.ingest });
   registerProfiles(app, { store: o.store, keys, ...(o.extras ? { extras: o.extras } : {}) });
   registerAdmin(app, { store: o.store, keys });

@@ -235,3 +235,53 @@ export async function knownKeyFirst(
       message: given ? "unknown or revoked key" : "a key is required (HTTP Basic user name or Bearer token)",
     });
 }
+
+/** Routes whose handlers write their own, more detailed audit entries. */
+const auditedByRoute = new Set([
+  "/v1/consent",
+  "/v1/profiles/:id/erase",
+  "/v1/admin/keys",
+  "/v1/admin/keys/:key",
+  "/v1/insights",
+  "/v1/admin/privacy-budgets/:recipient",
+  "/v1/admin/consent-policy",
+]);
+
+/**
+ * Every change made over HTTP is audited: a successful POST, PUT, PATCH or DELETE on a /v1 route (merges,
+ * splits, review decisions, segments, webhooks…, whoever wrote the route) is logged with the key id, the
+ * route, and the golden id it names — never a raw reference, which may be an email.
+ */
+export function auditChanges(
+  app: import("fastify").FastifyInstance,
+  write: (e: { actor: string; action: string; subject: string | null; details: unknown }) => Promise<void>,
+  trackingPath: RegExp,
+): void {
+  // Before the answer is sent: a client that saw its change succeed can read it in the log.
+  app.addHook("onSend", async (request, reply, payload) => {
+    const route = request.routeOptions.url;
+    if (
+      !route?.startsWith("/v1/") ||
+      request.method === "GET" ||
+      request.method === "HEAD" ||
+      request.method === "OPTIONS"
+    )
+      return payload;
+    if (reply.statusCode >= 400 || trackingPath.test(request.url) || auditedByRoute.has(route))
+      return payload;
+    const key = requestKey(request);
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    const ids = Object.values(params).filter((v): v is string => typeof v === "string" && /^T-\d+$/.test(v));
+    try {
+      await write({
+        actor: key?.id ?? "unknown",
+        action: `${request.method} ${route}`,
+        subject: ids[0] ?? null,
+        details: { status: reply.statusCode, ...(ids.length > 1 ? { ids } : {}) },
+      });
+    } catch (e) {
+      request.log.error(e);
+    }
+    return payload;
+  });
+}

@@ -103,6 +103,23 @@ describe.each(await testEngines())("privacy API on $name", (engine) => {
     expect((await call("GET", "/v1/profiles/T-1", made.body.key)).status).toBe(401);
     const audit = await call("GET", "/v1/admin/audit?action=key.revoke", k.admin);
     expect(audit.body.entries).toEqual([expect.objectContaining({ subject: made.body.id })]);
+    // Changes through any route are audited too, by key id.
+    const hook = await call("POST", "/v1/admin/webhooks", k.admin, {
+      url: "http://127.0.0.1:9/x",
+      secret: "s".repeat(20),
+    });
+    expect(hook.status).toBe(201);
+    const changes = await call(
+      "GET",
+      `/v1/admin/audit?action=${encodeURIComponent("POST /v1/admin/webhooks")}`,
+      k.admin,
+    );
+    const adminId = (
+      await t.store.db.selectFrom("api_key").select("key").where("name", "=", "ops").executeTakeFirstOrThrow()
+    ).key;
+    expect(changes.body.entries).toEqual([
+      expect.objectContaining({ actor: adminId, details: { status: 201 } }),
+    ]);
   });
 
   it("records consent through the API, audits profile reads by key id, erases and exports", async () => {
