@@ -4,14 +4,16 @@
  *
  *   flock /tmp/bench.lock npx tsx bench/scale-live.ts [--people 8000] [--tracks 4] [--workers 1,2,4] [--batch 500]
  *
- * For each worker count, on a fresh schema and stream: the workers are started and wait on the empty stream;
- * then the events — people whose identifiers overlap (bench/../src/bus/workload.ts: anonymous browsing, an
- * email on a second device, login, alias, a name change) and `--tracks` more track calls per person — are
- * published to the stream in a shuffled order (as an ingest node would, but straight from here so that the
- * HTTP front is not what is measured), and the time until the consumer has nothing pending or unacknowledged
- * gives events/s applied. Then the partition is checked against the people (each person one profile).
+ * For each worker count, on a fresh schema and stream: the events — people whose identifiers overlap
+ * (src/bus/workload.ts: anonymous browsing, an email on a second device, login, alias, a name change) and
+ * `--tracks` more track calls per person — are published to the stream in a shuffled order (as an ingest node
+ * would, but straight from here so that neither the HTTP front nor the publishing competes for the cores);
+ * then the workers are started, and from the moment the last one is ready, the events still pending divided
+ * by the time until the consumer has nothing pending or unacknowledged gives events/s applied. Then the
+ * partition is checked against the people (each person one profile).
  * A last run measures the ingest node alone: HTTP batches in, JetStream acknowledgements out.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { LocalCluster } from "../src/bus/cluster.js";
 import { NatsEventLog } from "../src/bus/nats.js";
@@ -33,6 +35,28 @@ const databaseUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5
 const natsUrl = process.env.NATS_URL || "nats://127.0.0.1:4222";
 const people = Number(values.people);
 const tracks = Number(values.tracks);
+
+/** The machine's busy and total CPU time so far (clock ticks, from /proc/stat). */
+function machineCpu(): { busy: number; total: number } {
+  const f = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** CPU seconds a process has used (user + system). */
+function processCpu(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 /** The workload plus `tracks` track calls per person, after their own events. */
 function workload(tag: string) {
@@ -77,6 +101,8 @@ interface Run {
   eventsPerSecond: number;
   profiles: number;
   partitionOk: boolean;
+  machineBusy: number;
+  workerCores: number;
 }
 
 async function run(workers: number): Promise<Run> {
@@ -89,29 +115,44 @@ async function run(workers: number): Promise<Run> {
     const { events, people: truth } = workload(tag);
     cluster = await LocalCluster.start(
       { databaseUrl, schema, natsUrl, stream, workerArgs: ["--batch", String(values.batch), "--quiet"] },
-      workers,
+      0,
     );
     const log = await NatsEventLog.open({ url: natsUrl, stream, maxPending: 1_000_000 });
-    const t = performance.now();
+    let t = performance.now();
     for (let i = 0; i < events.length; i += 2000) await log.append(events.slice(i, i + 2000).map(accepted));
     await log.close();
     const published = (performance.now() - t) / 1000;
+    // The workers start on a full stream; the clock starts when the last is ready, on what is left by then.
+    const c = cluster;
+    await Promise.all(Array.from({ length: workers }, () => c.addWorker()));
+    t = performance.now();
+    const cpu0 = machineCpu();
+    const workers0 = c.workers.map((w) => processCpu(w.pid));
+    const left = await cluster.backlog();
+    const measured = left.pending + left.unacknowledged;
     await cluster.drained(400_000);
     const seconds = (performance.now() - t) / 1000;
+    const cpu1 = machineCpu();
+    const workerCpu = c.workers.reduce((sum, w, i) => sum + processCpu(w.pid) - (workers0[i] ?? 0), 0);
+    const machineBusy = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total);
     const groups = new Map<string, string[]>();
     for (const [key, entity] of await loadLinks(store.db))
       groups.set(entity, [...(groups.get(entity) ?? []), key]);
     const partitionOk = JSON.stringify(partitionOf(groups.values())) === JSON.stringify(partitionOf(truth));
     const r = {
       workers,
-      events: events.length,
+      events: measured,
       seconds: +seconds.toFixed(1),
-      eventsPerSecond: Math.round(events.length / seconds),
+      eventsPerSecond: Math.round(measured / seconds),
       profiles: groups.size,
       partitionOk,
+      /** Share of the machine's CPU in use meanwhile (all processes: workers, PostgreSQL, NATS, anything else). */
+      machineBusy: +machineBusy.toFixed(2),
+      /** CPU seconds the workers used, per second of the run (in cores). */
+      workerCores: +(workerCpu / seconds).toFixed(2),
     };
     console.error(
-      `${workers} worker(s): ${r.events} events published in ${published.toFixed(1)} s, applied in ${r.seconds} s = ${r.eventsPerSecond}/s; ${r.profiles} profiles, partition ${partitionOk ? "= people" : "DIFFERS"}`,
+      `${workers} worker(s): ${events.length} events published in ${published.toFixed(1)} s; the last ${r.events} applied in ${r.seconds} s = ${r.eventsPerSecond}/s (machine ${Math.round(r.machineBusy * 100)} % busy, workers ${r.workerCores} cores); ${r.profiles} profiles, partition ${partitionOk ? "= people" : "DIFFERS"}`,
     );
     return r;
   } finally {

@@ -96,6 +96,17 @@ export class LocalCluster {
     this.workers.splice(this.workers.indexOf(worker), 1);
   }
 
+  /** Messages the consumer has not delivered yet, and delivered but not acknowledged. */
+  async backlog(consumer = "resolver"): Promise<{ pending: number; unacknowledged: number }> {
+    const nc = await connect({ servers: this.options.natsUrl });
+    try {
+      const info = await (await nc.jetstreamManager()).consumers.info(this.options.stream, consumer);
+      return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
+    } finally {
+      await nc.close();
+    }
+  }
+
   /** Resolves when the consumer has no message pending or awaiting acknowledgement (polled every 200 ms). */
   async drained(timeoutMs = 60_000, consumer = "resolver"): Promise<void> {
     const nc = await connect({ servers: this.options.natsUrl });
