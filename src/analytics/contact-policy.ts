@@ -52,6 +52,29 @@ export const contactPolicySchema = z.strictObject({
   /** Response kinds that suppress the channel of the message they answer, and every channel. */
   suppressChannelOn: z.array(z.string()).default(["unsubscribed"]),
   suppressAllOn: z.array(z.string()).default(["complained"]),
+  /** How one of the allowed channels is chosen (src/analytics/bandit/channel-choice.ts). */
+  choice: z
+    .strictObject({
+      /** "thompson": by Thompson sampling over the ledger's responses; "preference": the first allowed. */
+      strategy: z.enum(["thompson", "preference"]).default("thompson"),
+      /** Response kinds that count a message as a success (any of them). */
+      success: z.array(z.string().min(1)).min(1).default(["clicked", "converted"]),
+      /** Arms per channel and campaign, not per channel. */
+      byMessage: z.boolean().default(false),
+      /** The Beta prior of every arm. */
+      priorAlpha: z.number().positive().default(1),
+      priorBeta: z.number().positive().default(1),
+      /** Only messages sent in the last N days count (null: all), so that the choice follows change. */
+      sinceDays: z.number().positive().max(3660).nullable().default(null),
+    })
+    .default({
+      strategy: "thompson",
+      success: ["clicked", "converted"],
+      byMessage: false,
+      priorAlpha: 1,
+      priorBeta: 1,
+      sinceDays: null,
+    }),
 });
 
 export type ContactPolicy = z.infer<typeof contactPolicySchema>;

@@ -1,21 +1,30 @@
 import {
+  type ArmDraw,
+  type ChannelChoice,
+  chooseChannel,
+  decisionRandom,
+  explainChoice,
+} from "../analytics/bandit/channel-choice.js";
+import {
   type Estimate,
   type LoggedRow,
   offPolicyEstimates,
   rateInterval,
 } from "../analytics/bandit/off-policy.js";
-import { type Arm, actionProbabilities, decideArm, posteriors } from "../analytics/bandit/thompson.js";
+import { type Arm, actionProbabilities, posteriors } from "../analytics/bandit/thompson.js";
 import { numericValue } from "../predict/frame.js";
-import { ledgerSends, saveChannelDecisions, touchEvents } from "../store/attribution.js";
+import { saveChannelDecisions } from "../store/attribution.js";
 import type { Store } from "../store/open-store.js";
-import { defaultConversionEvents } from "./attribution.js";
+import { decide } from "./decide.js";
+import { ledgerArms } from "./decide-arms.js";
+import { readPolicy } from "./ledger.js";
 import { readInputTable } from "./predict-input.js";
 import { type ProgressReporter, silentProgress } from "./progress.js";
 
 /**
  * Channel decisions as use-cases: off-policy evaluation on Open Bandit Dataset logs (which policy would
  * earn more clicks, judged without running it), and Thompson-sampling choices of channel and message from
- * the message ledger's responses.
+ * the message ledger's responses (through `decide`, the one decision path).
  */
 
 interface Impression {
@@ -218,85 +227,95 @@ export async function evaluateOpenBandit(
 
 export interface ChannelDecision {
   entityId: string | null;
-  channel: string;
+  /** Null when the contact policy allows no channel for this person now. */
+  channel: string | null;
   message: string | null;
-  arms: { arm: string; successes: number; trials: number; mean: number; chosen: number }[];
+  /** The policy's reasons and the draw (for a person), or the draw alone (for the audience). */
+  reason: string;
+  arms: ArmDraw[];
 }
 
 /**
- * Thompson choices of channel (and message, with `byMessage`) from the message ledger: a send is a success
- * when its person converted within `responseDays` after it. With `entityIds`, one decision per person (all
- * drawn from the same posteriors); without, one for the audience as a whole.
+ * `tessera bandit decide`: the same decision as `tessera decide` and `POST /v1/decide` — the contact policy
+ * first, then Thompson sampling over the ledger's responses among the allowed channels — for several people
+ * at once (`entityIds`), or, without people, for the audience as a whole: then no person's policy applies and
+ * the choice is among `channels` (default every channel the ledger has used).
  */
 export async function decideChannels(
   store: Store,
   options: {
     entityIds?: string[];
     byMessage?: boolean;
-    responseDays?: number;
-    conversionEvents?: string[];
+    /** Response kinds that count as a success (default the policy's: clicked or converted). */
+    success?: string[];
+    sinceDays?: number;
     channels?: string[];
+    strategy?: "thompson" | "preference";
     save?: boolean;
     seed?: number;
+    now?: number;
   } = {},
-): Promise<{ decisions: ChannelDecision[]; sends: number; ledger: boolean }> {
-  const sends = await ledgerSends(store.db, store.dialect);
-  const conversions = new Map<string, number[]>();
-  if (sends && sends.length > 0) {
-    for await (const page of touchEvents(store.db, options.conversionEvents ?? defaultConversionEvents)) {
-      for (const e of page) {
-        if (e.type !== "track" || !e.entityId) continue;
-        const list = conversions.get(e.entityId) ?? [];
-        list.push(Date.parse(e.timestamp));
-        conversions.set(e.entityId, list);
-      }
-    }
-  }
-  const window = (options.responseDays ?? 7) * 86_400_000;
-  const counts = new Map<string, { successes: number; trials: number }>();
-  for (const c of options.channels ?? []) counts.set(c, { successes: 0, trials: 0 });
-  for (const s of sends ?? []) {
-    const arm = options.byMessage ? `${s.channel}/${s.campaign ?? "(none)"}` : s.channel;
-    const at = Date.parse(s.sentAt);
-    const won = (conversions.get(s.entityId) ?? []).some((t) => t >= at && t <= at + window);
-    const c = counts.get(arm) ?? { successes: 0, trials: 0 };
-    c.trials++;
-    if (won) c.successes++;
-    counts.set(arm, c);
-  }
-  const arms: Arm[] = [...counts].map(([arm, c]) => ({ arm, ...c }));
-  if (arms.length === 0)
-    throw new Error(
-      sends === null
-        ? "this store has no message ledger yet, and no --channels were given to choose between"
-        : "the message ledger has no sends, and no --channels were given to choose between",
-    );
-  const targets = options.entityIds && options.entityIds.length > 0 ? options.entityIds : [null];
-  const decisions: ChannelDecision[] = targets.map((entityId, i) => {
-    const d = decideArm(arms, { seed: (options.seed ?? Date.now()) + i });
-    const [channel, ...rest] = d.choice.arm.split("/");
-    return {
-      entityId,
-      channel: channel ?? d.choice.arm,
-      message: options.byMessage ? rest.join("/") || null : null,
-      arms: d.arms.map((a) => ({
-        arm: a.arm,
-        successes: a.successes,
-        trials: a.trials,
-        mean: a.mean,
-        chosen: a.chosen,
-      })),
-    };
+): Promise<{ decisions: ChannelDecision[]; sends: number; success: string[] }> {
+  const policy = await readPolicy(store);
+  const success = options.success ?? policy.choice.success;
+  const byMessage = options.byMessage ?? policy.choice.byMessage;
+  const sinceDays = options.sinceDays ?? policy.choice.sinceDays;
+  const now = options.now ?? Date.now();
+  const seed = options.seed;
+  const all = await ledgerArms(store, {
+    success,
+    asOf: new Date(now).toISOString(),
+    ...(sinceDays !== null ? { since: new Date(now - sinceDays * 86_400_000).toISOString() } : {}),
   });
-  if (options.save)
-    await saveChannelDecisions(
-      store.db,
-      decisions.map((d) => ({
-        entityId: d.entityId,
+  const sends = all.reduce((n, a) => n + a.sends, 0);
+  const decisions: ChannelDecision[] = [];
+  if (options.entityIds && options.entityIds.length > 0) {
+    for (const [i, entity] of options.entityIds.entries()) {
+      const d = await decide(
+        store,
+        {
+          profile: entity,
+          success,
+          byMessage,
+          sinceDays: sinceDays ?? undefined,
+          ...(options.channels ? { channels: options.channels } : {}),
+          ...(options.strategy ? { strategy: options.strategy } : {}),
+          ...(seed !== undefined ? { seed: seed + i } : {}),
+        },
+        { clock: now, ...(options.save ? { save: true } : {}) },
+      );
+      decisions.push({
+        entityId: d.profile,
         channel: d.channel,
         message: d.message,
-        evidence: d.arms,
-      })),
-    );
-  return { decisions, sends: sends?.length ?? 0, ledger: sends !== null };
+        reason: d.reason,
+        arms: d.choice?.arms ?? [],
+      });
+    }
+    return { decisions, sends, success };
+  }
+  const channels =
+    options.channels && options.channels.length > 0
+      ? options.channels
+      : [...new Set(all.map((a) => a.channel))];
+  if (channels.length === 0)
+    throw new Error("the message ledger has no sends, and no channels were given to choose between");
+  const choice = chooseChannel(channels, all, decisionRandom(seed), {
+    priorAlpha: policy.choice.priorAlpha,
+    priorBeta: policy.choice.priorBeta,
+    byMessage,
+    ...(options.strategy ? { strategy: options.strategy } : {}),
+  }) as ChannelChoice;
+  decisions.push({
+    entityId: null,
+    channel: choice.channel,
+    message: choice.message,
+    reason: explainChoice(choice, success),
+    arms: choice.arms,
+  });
+  if (options.save)
+    await saveChannelDecisions(store.db, [
+      { entityId: null, channel: choice.channel, message: choice.message, evidence: { choice } },
+    ]);
+  return { decisions, sends, success };
 }

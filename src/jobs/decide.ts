@@ -1,15 +1,27 @@
+import {
+  type ArmDraw,
+  type ChannelChoice,
+  chooseChannel,
+  decisionRandom,
+  explainChoice,
+} from "../analytics/bandit/channel-choice.js";
 import { type ContactFacts, type Decision, decideContact } from "../analytics/contact-policy.js";
 import { mayContact } from "../privacy/consent.js";
+import { saveChannelDecisions } from "../store/attribution.js";
 import { getProfiles } from "../store/entities.js";
 import { messagesOf, responsesOf } from "../store/ledger.js";
 import type { Store } from "../store/open-store.js";
 import { fromJson } from "../store/schema.js";
+import { ledgerArmsCached } from "./decide-arms.js";
 import { LedgerError, profileId, readPolicy } from "./ledger.js";
 
 /**
- * `POST /v1/decide`: whether a profile may be messaged now, and on which channel, with the reason — the facts
- * (quality exclusion, suppressing responses, p_alive, consent, addresses, recent messages, time zone) read
- * from the store and handed to the pure contact policy.
+ * `POST /v1/decide`, `tessera decide`, `tessera bandit decide`: whether a profile may be messaged now, and on
+ * which channel, with the reasons. One path: the facts (quality exclusion, suppressing responses, p_alive,
+ * consent, addresses, recent messages, time zone) are read from the store and handed to the pure contact
+ * policy, which says which channels are allowed; one of those is then chosen by Thompson sampling over the
+ * ledger's responses (the policy's `choice`: success kinds, per channel or per campaign, priors), or by
+ * preference. A channel the policy refuses is never chosen, however well it has done.
  */
 
 export interface DecideInput {
@@ -19,22 +31,69 @@ export interface DecideInput {
   at?: string;
   /** Consent purpose (default the policy's). */
   purpose?: string;
+  /** How to choose among the allowed channels (default the policy's `choice.strategy`). */
+  strategy?: "thompson" | "preference";
+  /** Response kinds that count as a success (default the policy's, clicked or converted). */
+  success?: string[];
+  /** Choose a campaign too (default the policy's). */
+  byMessage?: boolean;
+  /** Only messages of the last N days count (default the policy's). */
+  sinceDays?: number;
+  /** Seeds the draw: the same seed and ledger give the same answer. */
+  seed?: number;
+}
+
+export interface DecideOptions {
+  /** The moment to decide for when the input names none (default now). */
+  clock?: number;
+  /** Reuse the ledger's arm counts for this long (the API: a few seconds). Default 0: read them each time. */
+  armsMaxAgeMs?: number;
+  /** Keep the decision in `channel_decision` with its evidence. */
+  save?: boolean;
 }
 
 export interface DecideAnswer extends Decision {
   profile: string;
   at: string;
+  /** The campaign chosen with the channel, when choosing by message. */
+  message: string | null;
+  /** How the channel was chosen among the allowed ones, with every arm's posterior and draw. */
+  choice: {
+    strategy: "thompson" | "preference";
+    success: string[];
+    byMessage: boolean;
+    seed: number | null;
+    arms: ArmDraw[];
+  } | null;
 }
 
-export async function decide(store: Store, input: DecideInput, clock = Date.now()): Promise<DecideAnswer> {
+function listOf(value: unknown, field: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((c) => typeof c !== "string" || c.length === 0))
+    throw new LedgerError(`${field}: must be a list of names`);
+  return value as string[];
+}
+
+export async function decide(
+  store: Store,
+  input: DecideInput,
+  clockOrOptions: number | DecideOptions = {},
+): Promise<DecideAnswer> {
+  const o: DecideOptions = typeof clockOrOptions === "number" ? { clock: clockOrOptions } : clockOrOptions;
   const policy = await readPolicy(store);
-  const now = input.at === undefined ? clock : Date.parse(input.at);
+  const now = input.at === undefined ? (o.clock ?? Date.now()) : Date.parse(input.at);
   if (!Number.isFinite(now)) throw new LedgerError(`at: "${input.at}" is not a date and time`);
-  if (
-    input.channels !== undefined &&
-    (!Array.isArray(input.channels) || input.channels.some((c) => typeof c !== "string"))
-  )
-    throw new LedgerError("channels: must be a list of channel names");
+  listOf(input.channels, "channels");
+  const success = listOf(input.success, "success") ?? policy.choice.success;
+  if (success.length === 0) throw new LedgerError("success: name at least one response kind");
+  if (input.seed !== undefined && !Number.isInteger(input.seed))
+    throw new LedgerError(`seed: ${input.seed} is not a whole number`);
+  if (input.sinceDays !== undefined && !(typeof input.sinceDays === "number" && input.sinceDays > 0))
+    throw new LedgerError(`sinceDays: ${input.sinceDays} is not a positive number of days`);
+  const strategy = input.strategy ?? policy.choice.strategy;
+  if (strategy !== "thompson" && strategy !== "preference")
+    throw new LedgerError(`strategy: "${strategy}" is not thompson or preference`);
+  const byMessage = input.byMessage ?? policy.choice.byMessage;
   const id = await profileId(store, input.profile);
   const db = store.db;
   const channels = input.channels && input.channels.length > 0 ? input.channels : policy.channels;
@@ -89,5 +148,50 @@ export async function decide(store: Store, input: DecideInput, clock = Date.now(
     consent,
   };
   const d = decideContact(policy, facts, channels);
-  return { profile: id, at: new Date(now).toISOString(), ...d };
+  const at = new Date(now).toISOString();
+  const allowed = d.checks.filter((c) => c.allowed).map((c) => c.channel);
+  if (allowed.length === 0) return { profile: id, at, ...d, message: null, choice: null };
+
+  const sinceDays = input.sinceDays ?? policy.choice.sinceDays;
+  const stats = await ledgerArmsCached(
+    store,
+    {
+      success,
+      asOf: at,
+      channels: allowed,
+      ...(sinceDays !== null ? { since: new Date(now - sinceDays * 86_400_000).toISOString() } : {}),
+    },
+    input.at === undefined ? (o.armsMaxAgeMs ?? 0) : 0,
+    Date.now(),
+  );
+  const picked = chooseChannel(allowed, stats, decisionRandom(input.seed), {
+    priorAlpha: policy.choice.priorAlpha,
+    priorBeta: policy.choice.priorBeta,
+    byMessage,
+    strategy,
+  }) as ChannelChoice;
+  const check = d.checks.find((c) => c.channel === picked.channel);
+  const answer: DecideAnswer = {
+    profile: id,
+    at,
+    ...d,
+    channel: picked.channel,
+    message: picked.message,
+    reason: `${picked.channel}: ${check?.reason ?? "may be messaged"}; ${explainChoice(picked, success)}`,
+    choice: { strategy, success, byMessage, seed: input.seed ?? null, arms: picked.arms },
+  };
+  if (o.save)
+    await saveChannelDecisions(
+      store.db,
+      [
+        {
+          entityId: id,
+          channel: picked.channel,
+          message: picked.message,
+          evidence: { checks: d.checks, choice: answer.choice },
+        },
+      ],
+      at,
+    );
+  return answer;
 }

@@ -4,7 +4,7 @@ import { TraitDefinitionError } from "../analytics/computed-traits.js";
 import { PolicyError } from "../analytics/contact-policy.js";
 import { latestMicroSegments, runMicroSegments } from "../jobs/audience-microsegments.js";
 import { defineTrait, removeTrait } from "../jobs/computed-traits.js";
-import { decide } from "../jobs/decide.js";
+import { type DecideInput, decide } from "../jobs/decide.js";
 import {
   LedgerError,
   profileMessages,
@@ -567,14 +567,14 @@ export async function registerAudienceRoutes(
     },
   );
 
-  app.post<{ Body: { profile: string; channels?: string[]; at?: string; purpose?: string } }>(
+  app.post<{ Body: DecideInput }>(
     "/v1/decide",
     {
       onRequest: read,
       preValidation: jsonBody,
       schema: {
         summary:
-          "Whether, and on which channel, a profile may be messaged now, with the reason for each channel tried",
+          "Whether, and on which channel, a profile may be messaged now: the contact policy's check of each channel, then Thompson sampling over the ledger's responses among the allowed ones (or the first allowed, strategy preference), with the posteriors and draws",
         ...segments,
         body: {
           type: "object",
@@ -584,13 +584,19 @@ export async function registerAudienceRoutes(
             channels: { type: "array", items: { type: "string", maxLength: 32 }, maxItems: 20 },
             at: { type: "string", maxLength: 40 },
             purpose: { type: "string", maxLength: 64 },
+            strategy: { type: "string", enum: ["thompson", "preference"] },
+            success: { type: "array", items: { type: "string", maxLength: 32 }, minItems: 1, maxItems: 10 },
+            byMessage: { type: "boolean" },
+            sinceDays: { type: "number", exclusiveMinimum: 0, maximum: 3660 },
+            seed: { type: "integer" },
           },
         },
       },
     },
     async (request, reply) => {
       try {
-        return await decide(store, request.body);
+        // The ledger's counts are re-read at most every few seconds: decisions are asked many times a second.
+        return await decide(store, request.body, { armsMaxAgeMs: 5_000 });
       } catch (e) {
         return fail(reply, e);
       }

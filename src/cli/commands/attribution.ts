@@ -22,6 +22,7 @@ import { type UpliftReport, upliftCurveSets, upliftFromFile } from "../../jobs/u
 import { type GlobalOptions, withStore } from "../context.js";
 import { terminalProgress } from "../progress-bar.js";
 import { table } from "../table.js";
+import { armsTable, nameList, strategyOption, wholeNumber } from "./decision-view.js";
 
 const labels: Record<ModelName, string> = {
   first_touch: "first",
@@ -445,13 +446,21 @@ function registerBandit(program: Command): void {
   bandit
     .command("decide")
     .description(
-      "choose a channel (or channel and message) by Thompson sampling over the message ledger's sends and the conversions that followed them",
+      "choose a channel (or channel and campaign) by Thompson sampling over the message ledger's responses: for people (--entity), the same decision as `tessera decide` (the contact policy first); without, for the audience as a whole",
     )
-    .option("--entity <ids>", "one decision per golden id (comma-separated); default one for the audience")
+    .option("--entity <ids>", "one decision per profile (comma-separated); default one for the audience")
     .option("--by-message", "choose a channel and message (campaign), not only a channel")
-    .option("--channels <list>", "channels to consider even if never used (they start from the prior)")
-    .option("--response-days <n>", "a send succeeded when its person converted within this many days", "7")
-    .option("--conversion-events <names>", 'track events that are conversions (default "Order Completed")')
+    .option(
+      "--channels <list>",
+      "channels to choose between (default the policy's for people, the ledger's for the audience)",
+    )
+    .option(
+      "--success <kinds>",
+      "responses that count as a success (default the policy's: clicked,converted)",
+    )
+    .option("--since-days <n>", "only messages sent in the last N days count")
+    .option("--strategy <name>", "thompson (default) or preference")
+    .option("--seed <n>", "seed the draws")
     .option("--save", "keep the decisions in the store")
     .option("--json", "print the decisions as JSON")
     .action(
@@ -459,26 +468,27 @@ function registerBandit(program: Command): void {
         entity?: string;
         byMessage?: boolean;
         channels?: string;
-        responseDays: string;
-        conversionEvents?: string;
+        success?: string;
+        sinceDays?: string;
+        strategy?: string;
+        seed?: string;
         save?: boolean;
         json?: boolean;
       }) => {
-        const responseDays = positive(flags.responseDays, "--response-days") ?? 7;
-        const split = (v: string | undefined) =>
-          v
-            ?.split(",")
-            .map((x) => x.trim())
-            .filter(Boolean);
+        const sinceDays = positive(flags.sinceDays, "--since-days");
+        const strategy = strategyOption(flags.strategy);
+        const seed = wholeNumber(flags.seed, "--seed");
         await withStore(program.opts<GlobalOptions>(), async (store) => {
-          const entityIds = split(flags.entity);
-          const channels = split(flags.channels);
-          const conversionEvents = split(flags.conversionEvents);
+          const entityIds = nameList(flags.entity);
+          const channels = nameList(flags.channels);
+          const success = nameList(flags.success);
           const r = await decideChannels(store, {
-            responseDays,
             ...(entityIds ? { entityIds } : {}),
             ...(channels ? { channels } : {}),
-            ...(conversionEvents ? { conversionEvents } : {}),
+            ...(success ? { success } : {}),
+            ...(sinceDays !== undefined ? { sinceDays } : {}),
+            ...(strategy ? { strategy } : {}),
+            ...(seed !== undefined ? { seed } : {}),
             byMessage: flags.byMessage === true,
             save: flags.save === true,
           });
@@ -487,26 +497,24 @@ function registerBandit(program: Command): void {
             return;
           }
           console.log(
-            r.ledger
-              ? `${r.sends.toLocaleString("en-US")} sends in the message ledger`
-              : "no message ledger in this store: choosing from the prior",
+            `${r.sends.toLocaleString("en-US")} sends in the message ledger; a success is ${r.success.join(" or ")}`,
           );
-          const first = r.decisions[0];
+          const first = r.decisions.find((d) => d.arms.length > 0);
           if (first)
             console.log(
-              table(
-                ["arm", "sends", "responses", "posterior mean", "chance chosen"],
-                first.arms.map((a) => [
-                  a.arm,
-                  a.trials,
-                  a.successes,
-                  `${(100 * a.mean).toFixed(2)} %`,
-                  `${(100 * a.chosen).toFixed(1)} %`,
-                ]),
+              armsTable(
+                first.arms,
+                r.decisions.length === 1 && first.channel
+                  ? first.message
+                    ? `${first.channel}/${first.message}`
+                    : first.channel
+                  : null,
               ),
             );
           for (const d of r.decisions)
-            console.log(`${d.entityId ?? "next send"}: ${d.channel}${d.message ? ` / ${d.message}` : ""}`);
+            console.log(
+              `${d.entityId ?? "next send"}: ${d.channel ? `${d.channel}${d.message ? ` / ${d.message}` : ""}` : "no channel allowed"} — ${d.reason}`,
+            );
         });
       },
     );

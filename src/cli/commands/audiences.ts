@@ -28,6 +28,7 @@ import type { Store } from "../../store/open-store.js";
 import { type GlobalOptions, withStore } from "../context.js";
 import { terminalProgress } from "../progress-bar.js";
 import { table } from "../table.js";
+import { armsTable, nameList, strategyOption, wholeNumber } from "./decision-view.js";
 
 /** Commands for computed traits, segments, RFM, micro-segments, the message ledger and contact decisions. */
 
@@ -465,27 +466,95 @@ export function registerAudiences(program: Command): void {
     );
   program
     .command("decide")
-    .description("whether, and on which channel, a profile may be messaged now, with the reasons")
-    .argument("<profile>")
-    .option("--channels <list>", "comma-separated, in order of preference")
-    .option("--at <time>")
-    .action((ref: string, f: { channels?: string; at?: string }) =>
-      run(async (store) => {
-        const d = await decide(store, {
-          profile: ref,
-          ...(f.channels ? { channels: f.channels.split(",").map((c) => c.trim()) } : {}),
-          ...(f.at ? { at: f.at } : {}),
-        });
-        console.log(
-          `${d.profile}: ${d.allowed ? `yes, on ${d.channel}` : "no"}${d.nextAllowedAt ? ` (next possible ${d.nextAllowedAt})` : ""} — time zone ${d.timeZone}`,
-        );
-        console.log(
-          table(
-            ["channel", "allowed", "reason"],
-            d.checks.map((c) => [c.channel, c.allowed ? "yes" : "no", c.reason]),
-          ),
-        );
-      }),
+    .description(
+      "whether, and on which channel, profiles may be messaged now: the contact policy's checks, then Thompson sampling over the ledger's responses among the allowed channels",
+    )
+    .argument("<profiles...>", "golden ids, aliases or type:value (email:…)")
+    .option("--channels <list>", "comma-separated, in order of preference (default the policy's)")
+    .option("--at <time>", "decide for this moment (default now)")
+    .option("--purpose <name>", "consent purpose (default the policy's)")
+    .option("--strategy <name>", "thompson (default) or preference (the first allowed channel)")
+    .option(
+      "--success <kinds>",
+      "responses that count as a success (default the policy's: clicked,converted)",
+    )
+    .option("--by-message", "choose a campaign too, not only a channel")
+    .option("--since-days <n>", "only messages sent in the last N days count")
+    .option("--seed <n>", "seed the draw (the same seed and ledger give the same answer)")
+    .option("--save", "keep each decision with its evidence (channel_decision)")
+    .option("--json", "print the answers as JSON")
+    .action(
+      (
+        refs: string[],
+        f: {
+          channels?: string;
+          at?: string;
+          purpose?: string;
+          strategy?: string;
+          success?: string;
+          byMessage?: boolean;
+          sinceDays?: string;
+          seed?: string;
+          save?: boolean;
+          json?: boolean;
+        },
+      ) =>
+        run(async (store) => {
+          const channels = nameList(f.channels);
+          const success = nameList(f.success);
+          const strategy = strategyOption(f.strategy);
+          const seed = wholeNumber(f.seed, "--seed");
+          const sinceDays = f.sinceDays === undefined ? undefined : Number(f.sinceDays);
+          if (sinceDays !== undefined && !(sinceDays > 0))
+            throw new Error(`--since-days must be a positive number, not ${f.sinceDays}`);
+          const answers = [];
+          for (const [i, ref] of refs.entries()) {
+            answers.push(
+              await decide(
+                store,
+                {
+                  profile: ref,
+                  ...(channels ? { channels } : {}),
+                  ...(f.at ? { at: f.at } : {}),
+                  ...(f.purpose ? { purpose: f.purpose } : {}),
+                  ...(strategy ? { strategy } : {}),
+                  ...(success ? { success } : {}),
+                  ...(f.byMessage ? { byMessage: true } : {}),
+                  ...(sinceDays !== undefined ? { sinceDays } : {}),
+                  ...(seed !== undefined ? { seed: seed + i } : {}),
+                },
+                { ...(f.save ? { save: true } : {}) },
+              ),
+            );
+          }
+          if (f.json) {
+            console.log(JSON.stringify(refs.length === 1 ? answers[0] : answers, null, 2));
+            return;
+          }
+          for (const d of answers) {
+            console.log(
+              `${d.profile}: ${d.allowed ? `yes, on ${d.channel}${d.message ? ` / ${d.message}` : ""}` : "no"}${d.nextAllowedAt ? ` (next possible ${d.nextAllowedAt})` : ""} — time zone ${d.timeZone}`,
+            );
+            console.log(
+              table(
+                ["channel", "allowed", "reason"],
+                d.checks.map((c) => [c.channel, c.allowed ? "yes" : "no", c.reason]),
+              ),
+            );
+            if (d.choice) {
+              console.log(
+                `\nchosen by ${d.choice.strategy === "thompson" ? "Thompson sampling" : "preference"}; success = ${d.choice.success.join(" or ")}`,
+              );
+              console.log(
+                armsTable(
+                  d.choice.arms,
+                  d.channel === null ? null : d.message ? `${d.channel}/${d.message}` : d.channel,
+                ),
+              );
+            }
+            if (answers.length > 1) console.log("");
+          }
+        }),
     );
 
   program
