@@ -13,6 +13,7 @@ import {
   recomputeProfiles,
   refreshWindowedTraits,
 } from "./computed-traits.js";
+import { type Lease, LeaseLost } from "./lease.js";
 import { type EvaluationReport, evaluateForProfiles, evaluateSegment } from "./segments.js";
 
 /**
@@ -24,6 +25,10 @@ import { type EvaluationReport, evaluateForProfiles, evaluateSegment } from "./s
  * Ids are taken in commit order on SQLite; on PostgreSQL a lower id can become visible after a higher one
  * (concurrent transactions) and ids are skipped (conflicts, rollbacks). Each cursor therefore remembers the
  * ids it has done above its low-water mark, and passes a gap that stays empty for `gapWaitMs`.
+ *
+ * Several server processes on one store: with a `lease`, only the process holding it ticks; the others wait
+ * and take over within the lease's lifetime when the holder dies (at once when it stops). Each tick commits
+ * only if the lease is still held (`fence`), and a new tenure reads the cursors again from the store.
  */
 
 const stateKey = "audiences.live";
@@ -92,6 +97,8 @@ export interface TickReport {
   left: number;
   /** Whether more is waiting (the loop ticks again at once). */
   more: boolean;
+  /** False when another process holds the lease and this one only waited. */
+  held: boolean;
 }
 
 export interface LiveOptions {
@@ -103,6 +110,8 @@ export interface LiveOptions {
   now?: () => number;
   onError?: (error: unknown) => void;
   onChanges?: (changes: SegmentChange[]) => void;
+  /** Run only while holding this lease (several processes on one store). */
+  lease?: Lease;
 }
 
 /** Builds the rollup from every stored event (in SQL), for a first start on a store that already has events. */
@@ -191,8 +200,39 @@ export class AudienceLoop {
     this.refreshedAt = s.refreshedAt;
   }
 
+  /** Forgets the cursors, read again at the next tick (another process may have moved them). */
+  private forget(): void {
+    this.events = null;
+    this.changes = null;
+  }
+
   /** One step: new events and changes → rollup, traits, segment entries and exits. */
   async tick(): Promise<TickReport> {
+    const lease = this.o.lease;
+    const idle: TickReport = {
+      events: 0,
+      changes: 0,
+      profiles: 0,
+      entered: 0,
+      left: 0,
+      more: false,
+      held: false,
+    };
+    if (lease) {
+      const { held, changed } = await lease.acquire();
+      if (changed || !held) this.forget();
+      if (!held) return idle;
+    }
+    try {
+      return await this.step(lease);
+    } catch (e) {
+      if (!(e instanceof LeaseLost)) throw e;
+      this.forget();
+      return idle;
+    }
+  }
+
+  private async step(lease: Lease | undefined): Promise<TickReport> {
     await this.load();
     const events = this.events as GapCursor;
     const changes = this.changes as GapCursor;
@@ -200,7 +240,15 @@ export class AudienceLoop {
     const batch = this.o.batch ?? 2000;
     const traits = await loadTraits(this.store.db);
     const segments = await listSegments(this.store.db);
-    const report: TickReport = { events: 0, changes: 0, profiles: 0, entered: 0, left: 0, more: false };
+    const report: TickReport = {
+      events: 0,
+      changes: 0,
+      profiles: 0,
+      entered: 0,
+      left: 0,
+      more: false,
+      held: true,
+    };
     const written: SegmentChange[] = [];
     await this.store.db.transaction().execute(async (trx) => {
       const eventRows = (
@@ -286,6 +334,8 @@ export class AudienceLoop {
       for (const c of changeRows) changes.mark(Number(c.seq));
       events.advance(now);
       changes.advance(now);
+      // Last, so the lease's row is locked for the shortest time: commit only if no one took over meanwhile.
+      if (lease) await lease.fence(trx);
       await putState(
         trx,
         stateKey,
@@ -303,7 +353,8 @@ export class AudienceLoop {
     report.entered = written.filter((c) => c.kind === "segment.entered").length;
     report.left = written.length - report.entered;
     if (written.length > 0) this.o.onChanges?.(written);
-    if (now - this.refreshedAt >= (this.o.refreshMs ?? 3_600_000)) await this.refresh(now, traits);
+    if (now - this.refreshedAt >= (this.o.refreshMs ?? 3_600_000) && (!lease || (await lease.acquire()).held))
+      await this.refresh(now, traits);
     return report;
   }
 
@@ -324,20 +375,24 @@ export class AudienceLoop {
   /** Ticks every `intervalMs` (at once again while more is waiting) until stopped. */
   start(intervalMs = 150): void {
     const loop = async () => {
-      let more = false;
+      let wait = intervalMs;
       try {
-        more = (await this.tick()).more;
+        const r = await this.tick();
+        // Waiting for the lease: try again a few times per lease lifetime, not every tick.
+        wait = r.more ? 0 : r.held ? intervalMs : Math.max(intervalMs, (this.o.lease?.ttlMs ?? 0) / 10);
       } catch (e) {
         this.o.onError?.(e);
       }
-      if (this.timer !== null) this.timer = setTimeout(() => (this.running = loop()), more ? 0 : intervalMs);
+      if (this.timer !== null) this.timer = setTimeout(() => (this.running = loop()), wait);
     };
     this.timer = setTimeout(() => (this.running = loop()), 0);
   }
 
+  /** Stops ticking and gives the lease up, so another process takes over at once. */
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.o.lease?.release();
   }
 }

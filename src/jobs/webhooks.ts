@@ -1,13 +1,23 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { sql } from "kysely";
 import { type ChangeRow, changesSince } from "../store/entities.js";
 import type { Store } from "../store/open-store.js";
-import { type Delivery, dueDeliveries, listWebhooks, type Webhook } from "../store/webhooks.js";
+import { fromCount, fromJson, fromTime } from "../store/schema.js";
+import { type Delivery, listWebhooks, type Webhook } from "../store/webhooks.js";
 
 /**
  * The change feed to webhooks: each active webhook's cursor walks the entity change log; every change it
  * subscribes to becomes a delivery, POSTed as JSON and signed with HMAC-SHA256 over `timestamp.body`
  * (`X-Tessera-Signature: sha256=<hex>`, `X-Tessera-Timestamp`), retried with exponential backoff, and after
  * `maxAttempts` failures moved to the dead-letter list (status `dead`), from where it can be sent again.
+ *
+ * Every `tessera serve` process runs a dispatcher; several on one store share the work and send each delivery
+ * once: a webhook's cursor moves only if no other dispatcher moved it first (compare and set, in the same
+ * transaction as the deliveries it queues), and a due delivery is claimed before it is sent — one UPDATE that
+ * pushes its `next_attempt_at` past the send's timeout and names the claim (`FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL). Its outcome is written only under that claim. A dispatcher that dies mid-send leaves the claim to
+ * expire, and the delivery is sent again then: at least once, each with its `X-Tessera-Delivery` id.
  */
 
 export interface DispatcherOptions {
@@ -19,6 +29,8 @@ export interface DispatcherOptions {
   /** Also publish each change here (the NATS change stream), before webhooks see it. */
   publish?: (change: ChangeRow) => Promise<void>;
   onError?: (error: unknown) => void;
+  /** Deliveries claimed per tick (default 100). */
+  batch?: number;
 }
 
 export function signature(secret: string, timestamp: string, body: string): string {
@@ -53,6 +65,8 @@ export class WebhookDispatcher {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private readonly now: () => Date;
+  private readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private claims = 0;
 
   constructor(
     private readonly store: Store,
@@ -65,10 +79,8 @@ export class WebhookDispatcher {
 
   /** Queues new changes for each webhook, then sends what is due. Returns how many were sent successfully. */
   async tick(): Promise<number> {
-    const db = this.store.db;
-    const all = await listWebhooks(db);
-    for (const w of all) if (w.active) await this.enqueue(w);
-    const due = await dueDeliveries(db, this.now().toISOString());
+    const all = await this.queueChanges();
+    const due = await this.claimDue();
     const hooks = new Map(all.map((w) => [w.id, w]));
     const results = await Promise.all(
       due.map((d) => {
@@ -79,12 +91,27 @@ export class WebhookDispatcher {
     return results.filter(Boolean).length;
   }
 
+  /** Queues each active webhook's new changes as deliveries; returns every webhook. */
+  async queueChanges(): Promise<Webhook[]> {
+    const all = await listWebhooks(this.store.db);
+    for (const w of all) if (w.active) await this.enqueue(w);
+    return all;
+  }
+
   private async enqueue(w: Webhook): Promise<void> {
     const changes = await changesSince(this.store.db, w.cursor, 500);
     if (changes.length === 0) return;
     const at = this.now().toISOString();
     const wanted = changes.filter((c) => w.kinds.length === 0 || w.kinds.includes(c.kind));
     await this.store.db.transaction().execute(async (trx) => {
+      // Another dispatcher may have queued these changes meanwhile: then its cursor moved and ours does not.
+      const moved = await trx
+        .updateTable("webhook")
+        .set({ cursor: (changes[changes.length - 1] as ChangeRow).seq })
+        .where("id", "=", w.id)
+        .where("cursor", "=", w.cursor)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) === 0) return;
       if (wanted.length > 0)
         await trx
           .insertInto("webhook_delivery")
@@ -101,15 +128,54 @@ export class WebhookDispatcher {
             })),
           )
           .execute();
-      await trx
-        .updateTable("webhook")
-        .set({ cursor: (changes[changes.length - 1] as ChangeRow).seq })
-        .where("id", "=", w.id)
-        .execute();
     });
   }
 
-  private async deliver(w: Webhook, d: Delivery): Promise<boolean> {
+  /**
+   * Claims the due deliveries: pending ones whose time has come get `next_attempt_at` moved past this send's
+   * timeout and this claim's name, in one statement, so no other dispatcher picks them until then.
+   */
+  async claimDue(): Promise<(Delivery & { claim: string })[]> {
+    const now = this.now();
+    const claim = `${this.id}:${++this.claims}`;
+    const until = new Date(now.getTime() + (this.options.timeoutMs ?? 10_000) + 30_000).toISOString();
+    const lock = this.store.dialect === "postgres" ? sql`for update skip locked` : sql``;
+    const r = await sql<{
+      id: number | string;
+      webhook_id: number | string;
+      change_seq: number | string;
+      payload: unknown;
+      status: Delivery["status"];
+      attempts: number;
+      next_attempt_at: string | Date;
+      last_error: string | null;
+      delivered_at: string | Date | null;
+    }>`update webhook_delivery set next_attempt_at = ${until}, claimed_by = ${claim}
+      where id in (
+        select id from webhook_delivery
+        where status = 'pending' and next_attempt_at <= ${now.toISOString()}
+        order by id limit ${this.options.batch ?? 100} ${lock})
+      and status = 'pending' and next_attempt_at <= ${now.toISOString()}
+      returning id, webhook_id, change_seq, payload, status, attempts, next_attempt_at, last_error, delivered_at`.execute(
+      this.store.db,
+    );
+    return r.rows
+      .map((d) => ({
+        id: Number(d.id),
+        webhookId: Number(d.webhook_id),
+        changeSeq: fromCount(d.change_seq),
+        payload: fromJson(d.payload),
+        status: d.status,
+        attempts: Number(d.attempts),
+        nextAttemptAt: fromTime(d.next_attempt_at),
+        lastError: d.last_error,
+        deliveredAt: d.delivered_at ? fromTime(d.delivered_at) : null,
+        claim,
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  private async deliver(w: Webhook, d: Delivery & { claim: string }): Promise<boolean> {
     const body = JSON.stringify(d.payload);
     const timestamp = String(Math.floor(this.now().getTime() / 1000));
     let error: string | null = null;
@@ -142,6 +208,7 @@ export class WebhookDispatcher {
           last_error: null,
         })
         .where("id", "=", d.id)
+        .where(sql.ref("claimed_by"), "=", d.claim)
         .execute();
       return true;
     }
@@ -156,6 +223,7 @@ export class WebhookDispatcher {
         next_attempt_at: new Date(this.now().getTime() + delay).toISOString(),
       })
       .where("id", "=", d.id)
+      .where(sql.ref("claimed_by"), "=", d.claim)
       .execute();
     return false;
   }

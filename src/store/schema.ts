@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { AttributionTables } from "./schema-attribution.js";
 import type { AudienceTables } from "./schema-audiences.js";
 import type { HouseholdTables } from "./schema-households.js";
+import type { LeaseTables } from "./schema-leases.js";
 import type { PrivacyTables } from "./schema-privacy.js";
 import type { RealtimeTables } from "./schema-realtime.js";
 import type { ScaleOutTables } from "./schema-scale-out.js";
@@ -177,7 +178,8 @@ export interface Database
     AudienceTables,
     PrivacyTables,
     AttributionTables,
-    ScaleOutTables {
+    ScaleOutTables,
+    LeaseTables {
   source: SourceTable;
   import_run: ImportRunTable;
   source_record: SourceRecordTable;
