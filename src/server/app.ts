@@ -13,8 +13,10 @@ import { registerAttributionRoutes } from "./attribution.js";
 import { registerAudienceRoutes } from "./audiences.js";
 import { auditChanges, KeyRing, knownKeyFirst } from "./auth.js";
 import { registerConsole } from "./console.js";
+import { registerImportRoutes } from "./imports.js";
 import { registerPrivacyRoutes } from "./privacy.js";
 import { type ProfileContext, registerProfiles } from "./profiles.js";
+import { registerScoreRoutes } from "./scores.js";
 import { registerStewardRoutes } from "./steward.js";
 import { registerTracking } from "./tracking.js";
 
@@ -134,6 +136,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await registerAttributionRoutes(app, { store: o.store, keys });
   await registerPrivacyRoutes(app, { store: o.store, keys });
   await registerStewardRoutes(app, { store: o.store, keys });
+  await registerScoreRoutes(app, { store: o.store, keys });
+  await registerImportRoutes(app, { store: o.store, keys });
   await registerConsole(app, { store: o.store, keys });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/health", { schema: { hide: true } }, async () => ({ ok: true, pending: o.log.pending() }));
