@@ -1,11 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemoPipeline } from "../jobs/demo.js";
+import { createApiKey } from "../store/api-keys.js";
 import { entityLinks, getProfiles } from "../store/entities.js";
+import { listImportRuns } from "../store/import-runs.js";
 import { getReviewItem } from "../store/stewardship.js";
 import { type TestStore, testEngines } from "../store/testing.js";
 import { chromiumArgs, chromiumPath, hasChromium } from "../testing/chromium.js";
@@ -22,9 +24,24 @@ import { type RunningServer, runServer } from "./run.js";
 const sqlite = (await testEngines()).find((e) => e.name === "sqlite");
 const root = join(consoleDir(), "..", "..");
 
-/** The browser tests need the built app: build it when a fresh clone has not (`npm start` does it too). */
+/** The newest change to the app's sources (web/src, web/index.html). */
+function newestSource(dir = join(root, "web", "src")): number {
+  let newest = statSync(join(root, "web", "index.html")).mtimeMs;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The browser tests need the built app: build it when a fresh clone has not (`npm start` does it too), or when
+ * the app's sources changed since it was built.
+ */
 function ensureBuilt(): void {
-  if (existsSync(join(consoleDir(), "index.html"))) return;
+  const built = join(consoleDir(), "index.html");
+  if (existsSync(built) && (process.env.TESSERA_CONSOLE_DIR || statSync(built).mtimeMs >= newestSource()))
+    return;
   execFileSync(
     process.execPath,
     [
@@ -197,6 +214,177 @@ describe.skipIf(!hasChromium || !sqlite)("the web console in Chromium", () => {
     expect(counted).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Save segment" }).click();
     await expect.poll(() => page.locator(".segment-list").textContent()).toContain("Demo city");
+  });
+
+  it("draws attribution per channel, with credits that add up to the conversions, for the chosen lookback", async () => {
+    // Journeys sent through the tracking API: paid search then e-mail before four orders; an organic search
+    // 20 days before two orders; an order with no touchpoint; a referral without an order.
+    const write = (await createApiKey(t.store.db, { kind: "write", name: "shop site", source: "shop" })).key;
+    const day = 86_400_000;
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString();
+    const visit = (userId: string, daysAgo: number, extra: Record<string, unknown>) => ({
+      type: "page",
+      userId,
+      timestamp: at(daysAgo),
+      properties: { url: "https://shop.example/spring" },
+      context: { ...extra, page: { url: "https://shop.example/spring", ...(extra.page as object) } },
+    });
+    const order = (userId: string, revenue: number) => ({
+      type: "track",
+      userId,
+      event: "Order Completed",
+      timestamp: at(1),
+      properties: { revenue, order_id: `o-${userId}` },
+    });
+    const batch: unknown[] = [];
+    for (const u of ["att-1", "att-2", "att-3", "att-4"])
+      batch.push(
+        visit(u, 3, { campaign: { source: "google", medium: "cpc", name: "spring" } }),
+        visit(u, 2, { campaign: { source: "newsletter", medium: "email", name: "may" } }),
+        order(u, 100),
+      );
+    for (const u of ["att-5", "att-6"])
+      batch.push(visit(u, 20, { page: { referrer: "https://www.google.com/" } }), order(u, 50));
+    batch.push(
+      order("att-7", 30),
+      visit("att-8", 2, { page: { referrer: "https://blog.example.org/post" } }),
+    );
+    const sent = await fetch(`${server.url}/v1/batch`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${write}:`).toString("base64")}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ batch }),
+    });
+    expect(sent.status).toBe(200);
+    // The events are applied behind the acknowledgement.
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (
+              await fetch(`${server.url}/v1/attribution?model=linear`, {
+                headers: { authorization: `Bearer ${key}` },
+              })
+            ).json()) as { conversions: number }
+          ).conversions,
+        { timeout: 15_000 },
+      )
+      .toBe(6);
+
+    await page.goto(`${server.url}/attribution`);
+    const chart = page.getByTestId("attribution-chart");
+    await chart.waitFor();
+    const labels = await chart
+      .locator("g.group")
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute("data-label")));
+    expect(new Set(labels)).toEqual(new Set(["paid_search", "email", "organic_search", "referral"]));
+    expect(await page.getByTestId("total-conversions").locator(".stat-value").textContent()).toBe("6");
+    // Every model shares out every credited conversion: each column adds up to 6.
+    const sums = async () =>
+      page
+        .getByTestId("attribution-sums")
+        .locator("th[data-value]")
+        .evaluateAll((ths) => ths.map((th) => Number(th.getAttribute("data-value"))));
+    expect((await sums()).length).toBe(7);
+    for (const s of await sums()) expect(s).toBeCloseTo(6, 6);
+    // Last touch gives the four e-mailed orders to e-mail.
+    const lastEmail = await chart
+      .locator('g.group[data-label="email"] rect[data-series="last touch"]')
+      .getAttribute("data-value");
+    expect(Number(lastEmail)).toBeCloseTo(4, 9);
+
+    // A 10-day window: the organic searches 20 days before their orders no longer count.
+    await page.getByLabel("Lookback days").fill("10");
+    await expect
+      .poll(() => page.getByTestId("total-conversions").locator(".stat-value").textContent())
+      .toBe("4");
+    for (const s of await sums()) expect(s).toBeCloseTo(4, 6);
+    await expect
+      .poll(() => chart.locator("g.group").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-label"))))
+      .not.toContain("organic_search");
+  });
+
+  it("draws the lifetime values and the customers worth most", async () => {
+    await page.goto(`${server.url}/value`);
+    const histogram = page.getByTestId("clv-histogram");
+    await histogram.waitFor();
+    const counts = await histogram
+      .locator("g.column")
+      .evaluateAll((gs) => gs.map((g) => Number(g.getAttribute("data-value"))));
+    expect(counts.filter((c) => c > 0).length).toBeGreaterThan(1);
+    // Every scored profile is in one bar.
+    const scored = await t.store.db
+      .selectFrom("profile_score")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("name", "=", "clv")
+      .executeTakeFirstOrThrow();
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(Number(scored.n));
+    expect(await page.getByTestId("alive-histogram").locator("g.column").count()).toBe(20);
+    // The top customer is the highest score, and its link opens the profile.
+    const best = await t.store.db
+      .selectFrom("profile_score")
+      .select("entity_id")
+      .where("name", "=", "clv")
+      .orderBy("value", "desc")
+      .orderBy("entity_id")
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const first = page.getByTestId("top-customers").locator("tbody tr").first().locator("a");
+    expect(await first.textContent()).toBe(best.entity_id);
+    await first.click();
+    await page.waitForURL(`**/profiles/${best.entity_id}`);
+  });
+
+  it("imports a CSV file: the suggested mapping corrected, a bad target refused, then the progress to the end", async () => {
+    const csv = [
+      "customer_id,first_name,last_name,email,phone,dob,updated_at",
+      "W1,Ann,Smith,ann@upload.example,+44 20 7946 0001,1980-02-03,2024-01-02",
+      "W2,Bob,Jones,bob@upload.example,+44 20 7946 0002,1975-05-06,2024-01-03",
+      "W3,Cat,Lee,cat@upload.example,,1990-07-08,2024-01-04",
+      "W4,Dan,Ray,dan@upload.example,,1991-01-01,2024-01-05",
+      ",Eve,Noid,eve@upload.example,,,2024-01-05",
+      "W6,Fay,Oak,fay@upload.example,,1988-08-08,2024-01-06,an extra cell",
+      "",
+    ].join("\n");
+    await page.goto(`${server.url}/import`);
+    await page.getByLabel("File to import").setInputFiles({
+      name: "web-signups.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    const preview = page.getByTestId("mapping-preview");
+    await preview.waitFor();
+    expect(await preview.locator("tbody tr").count()).toBe(7);
+    expect(await page.getByLabel("Target of email").inputValue()).toBe("email");
+    expect(await page.getByLabel("Source name").inputValue()).toBe("web-signups");
+    expect(await preview.locator('tr[data-column="email"] .examples').textContent()).toContain(
+      "ann@upload.example",
+    );
+
+    // A mistyped target is refused before the file is sent, and its row is marked.
+    await page.getByLabel("Target of phone").fill("phon");
+    await page.getByRole("button", { name: /^Import/ }).click();
+    await expect.poll(() => page.getByTestId("import-error").textContent()).toMatch(/fields\.phone/);
+    expect(await preview.locator('tr[data-column="phone"]').getAttribute("class")).toContain("invalid");
+    expect((await listImportRuns(t.store)).some((r) => r.source === "web-signups")).toBe(false);
+
+    await page.getByLabel("Target of phone").fill("phone");
+    await page.getByRole("button", { name: /^Import/ }).click();
+    const bar = page.getByTestId("import-progress");
+    await expect.poll(() => bar.getAttribute("data-phase"), { timeout: 15_000 }).toBe("completed");
+    expect(await bar.getAttribute("aria-valuenow")).toBe("100");
+    const tile = (id: string) => page.getByTestId(id).locator(".stat-value").textContent();
+    expect(await tile("result-read")).toBe("6");
+    expect(await tile("result-accepted")).toBe("4");
+    expect(await tile("result-quarantined")).toBe("2");
+    const reasons = await page.getByTestId("quarantine-reasons").textContent();
+    expect(reasons).toContain("missing_id");
+    expect(reasons).toContain("csv_ragged_row");
+    const run = (await listImportRuns(t.store)).find((r) => r.source === "web-signups");
+    expect(run).toMatchObject({ status: "completed", accepted: 4, quarantined: 2 });
+    await expect.poll(() => page.getByTestId("recent-imports").textContent()).toContain("web-signups.csv");
   });
 
   it("answered every page without a script error", () => {

@@ -181,12 +181,15 @@ export async function scoreDistribution(
   const from = o.from ?? (min >= 0 ? 0 : min);
   const upper = o.to ?? (quantiles.p99 > from ? quantiles.p99 : max > from ? max : from + 1);
   const step = o.to !== undefined ? (upper - from) / o.bins : niceStep((upper - from) / o.bins);
-  const bins = Array.from({ length: o.bins }, (_, i) => ({
+  // A rounded step may cover the range in fewer bins than asked.
+  const count =
+    o.to !== undefined ? o.bins : Math.max(1, Math.min(o.bins, Math.ceil((upper - from) / step - 1e-9)));
+  const bins = Array.from({ length: count }, (_, i) => ({
     from: from + i * step,
     to: from + (i + 1) * step,
     count: 0,
   }));
-  const to = from + o.bins * step;
+  const to = from + count * step;
   // (A value on an edge, 0.3 in bins of 0.1, belongs to the bin it starts, whatever the rounding of 0.3 / 0.1.)
   const index =
     store.dialect === "postgres"
@@ -202,7 +205,7 @@ export async function scoreDistribution(
     .execute();
   let inside = 0;
   for (const c of counts) {
-    const bin = bins[Math.min(o.bins - 1, Math.max(0, Number(c.bin)))];
+    const bin = bins[Math.min(count - 1, Math.max(0, Number(c.bin)))];
     if (bin) bin.count += Number(c.n);
     inside += Number(c.n);
   }

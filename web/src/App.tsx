@@ -1,12 +1,15 @@
 import { useEffect, useState } from "react";
 import { call, storedKey, storeKey } from "./api";
 import { Link } from "./components/Link";
+import { AttributionPage } from "./pages/Attribution";
+import { ImportPage } from "./pages/Import";
 import { ProfilePage } from "./pages/Profile";
 import { QualityPage } from "./pages/Quality";
 import { ReviewPage } from "./pages/Review";
 import { SearchPage } from "./pages/Search";
 import { SegmentsPage } from "./pages/Segments";
 import { SignIn } from "./pages/SignIn";
+import { ValuePage } from "./pages/Value";
 import { useLocation } from "./router";
 import type { Session } from "./types";
 
@@ -52,6 +55,9 @@ export function App() {
     ["/review", "Review", section === "review"],
     ["/quality", "Quality", section === "quality"],
     ["/segments", "Segments", section === "segments"],
+    ["/attribution", "Attribution", section === "attribution"],
+    ["/value", "Lifetime value", section === "value"],
+    ...(steward ? ([["/import", "Import", section === "import"]] as const) : []),
   ] as const;
 
   let page: React.ReactNode;
@@ -62,6 +68,9 @@ export function App() {
     page = <ReviewPage steward={steward} itemId={second ? Number(second) : null} />;
   else if (first === "quality") page = <QualityPage />;
   else if (first === "segments") page = <SegmentsPage />;
+  else if (first === "attribution") page = <AttributionPage />;
+  else if (first === "value") page = <ValuePage />;
+  else if (first === "import") page = <ImportPage steward={steward} />;
   else page = <SearchPage />;
 
   return (

@@ -250,3 +250,138 @@ export type Rule =
   | { event: string; did: boolean; atLeast?: number; withinDays?: number }
   | { score: string; op: string; value: number }
   | { consent: { purpose: string; channel?: string; state: string } };
+
+/** GET /v1/attribution: credit per channel (or channel/campaign) by each model asked for. */
+export interface ChannelCredit {
+  channel: string;
+  conversions: number;
+  value: number;
+}
+
+export interface ModelCredit {
+  model: string;
+  credits: ChannelCredit[];
+  removalEffects?: { channel: string; conversions: number; value: number }[];
+  chain?: { states: number; transitions: number; conversionProbability: number; solver: string };
+  coalition?: string;
+}
+
+export interface AttributionReport {
+  by: string;
+  journeys: number;
+  paths: number;
+  conversions: number;
+  value: number;
+  nulls: number;
+  channels: string[];
+  models: ModelCredit[];
+  timings: Record<string, number>;
+  input: string;
+  lookbackDays: number | null;
+  conversionsWithoutTouchpoints: number;
+  valueWithoutTouchpoints: number;
+  ledger: { read: boolean; sends: number } | null;
+  skipped: number;
+  problems: string[];
+}
+
+/** GET /v1/scores and /v1/scores/:name. */
+export interface ScoreSummary {
+  name: string;
+  profiles: number;
+  min: number;
+  max: number;
+  mean: number;
+  computedAt: string | null;
+}
+
+export interface ScoreDistribution extends ScoreSummary {
+  sum: number;
+  quantiles: { p50: number; p90: number; p99: number };
+  bins: { from: number; to: number; count: number }[];
+  above: { from: number; count: number };
+  top: { id: string; name: string | null; value: number; others: Record<string, number> }[];
+  run: {
+    id: string;
+    kind: string;
+    status: string;
+    finishedAt: string | null;
+    scored: number;
+    evaluation: ClvHoldout | Record<string, unknown> | null;
+    parameters: Record<string, unknown> | null;
+  } | null;
+}
+
+export interface ClvHoldout {
+  customers: number;
+  holdoutLength: number;
+  purchases: {
+    actual: number;
+    predicted: number;
+    mae: number;
+    rmse: number;
+    correlation: number;
+    auc: number;
+    byFrequency: { x: string; customers: number; predicted: number; actual: number }[];
+  };
+  spend: {
+    customers: number;
+    mae: number;
+    correlation: number;
+    meanPredicted: number;
+    meanActual: number;
+  } | null;
+  revenue: { actual: number; predicted: number } | null;
+}
+
+/** POST /v1/imports/preview: the mapping suggested from the start of a file. */
+export interface ImportPreview {
+  source: string;
+  format: string;
+  encoding?: string;
+  delimiter?: string;
+  sampledRows: number;
+  columns: { source: string; target: string | null; confidence: number; why: string; examples: string[] }[];
+  mapping: { source: string; format?: string; fields: Record<string, string> };
+}
+
+/** GET /v1/imports/:id: an import's progress and result. */
+export interface ImportJob {
+  id: string;
+  status: "waiting" | "uploading" | "running" | "completed" | "failed";
+  source: string;
+  fileName: string;
+  format: string | null;
+  bytes: number;
+  estimatedRows: number | null;
+  rowsRead: number;
+  quarantined: number;
+  progress: number;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  result: {
+    runId: string;
+    rowsRead: number;
+    accepted: number;
+    newRecords: number;
+    newVersions: number;
+    unchanged: number;
+    quarantined: number;
+    seconds: number;
+    issueCounts: Record<string, number>;
+    reasons: { code: string; field: string | null; rows: number; example: string }[];
+    rows: { rowNumber: number; code: string; field: string | null; reason: string }[];
+  } | null;
+}
+
+export interface ImportRunRow {
+  id: string;
+  source: string;
+  file: string;
+  status: string;
+  startedAt: string;
+  rowsRead: number;
+  accepted: number;
+  quarantined: number;
+}
