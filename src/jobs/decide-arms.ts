@@ -50,10 +50,18 @@ export async function ledgerArms(store: Store, q: ArmQuery): Promise<ArmStats[]>
 }
 
 /**
- * A short-lived memo of `ledgerArms` per store, for the API: the aggregate scans the ledger, and decisions
- * asked many times a second need not see a response recorded a few seconds ago.
+ * A short-lived memo of `ledgerArms` per store, for the API: the aggregate scans the ledger (≈ 0.4–0.6 s at a
+ * million messages), and decisions asked many times a second need not see a response recorded a few seconds
+ * ago. Past `maxAgeMs` the counts are read again in the background while the old ones still answer, up to four
+ * times `maxAgeMs`; older than that, the caller waits for fresh ones.
  */
-const memo = new WeakMap<Store, Map<string, { at: number; arms: Promise<ArmStats[]> }>>();
+interface Memo {
+  at: number;
+  arms: Promise<ArmStats[]>;
+  refreshing: boolean;
+}
+
+const memo = new WeakMap<Store, Map<string, Memo>>();
 
 export function ledgerArmsCached(
   store: Store,
@@ -67,12 +75,27 @@ export function ledgerArmsCached(
     byKey = new Map();
     memo.set(store, byKey);
   }
+  const entries = byKey;
   // The moment is part of the question only when it is not "now".
   const key = JSON.stringify({ ...q, asOf: null });
-  const hit = byKey.get(key);
+  const read = (): Promise<ArmStats[]> => {
+    const arms = ledgerArms(store, q);
+    arms.then(
+      (rows) => entries.set(key, { at: Date.now(), arms: Promise.resolve(rows), refreshing: false }),
+      () => entries.delete(key),
+    );
+    return arms;
+  };
+  const hit = entries.get(key);
   if (hit && now - hit.at < maxAgeMs) return hit.arms;
-  const arms = ledgerArms(store, q);
-  byKey.set(key, { at: now, arms });
-  arms.catch(() => byKey?.delete(key));
+  if (hit && now - hit.at < 4 * maxAgeMs) {
+    if (!hit.refreshing) {
+      hit.refreshing = true;
+      read().catch(() => {});
+    }
+    return hit.arms;
+  }
+  const arms = read();
+  entries.set(key, { at: now, arms, refreshing: true });
   return arms;
 }

@@ -197,4 +197,22 @@ describe.each(await testEngines())("decide on $name", (engine) => {
       /strategy/,
     );
   });
+
+  it("the API's memo of the counts serves a few seconds, then reads them again", async () => {
+    await ledger(
+      t,
+      times(10, () => ({ channel: "email" })),
+    );
+    const sends = async (o: { armsMaxAgeMs: number }) =>
+      (await decide(t.store, { profile: "T-2", seed: 1 }, { clock: now, ...o })).choice?.arms.find(
+        (a) => a.arm === "email",
+      )?.sends;
+    expect(await sends({ armsMaxAgeMs: 60_000 })).toBe(10);
+    await ledger(
+      t,
+      times(5, () => ({ channel: "email" })),
+    );
+    expect(await sends({ armsMaxAgeMs: 60_000 })).toBe(10);
+    expect(await sends({ armsMaxAgeMs: 0 })).toBe(15);
+  });
 });

@@ -159,7 +159,10 @@ export async function decide(
       success,
       asOf: at,
       channels: allowed,
-      ...(sinceDays !== null ? { since: new Date(now - sinceDays * 86_400_000).toISOString() } : {}),
+      // To the minute, so that the API's memo of the counts serves the same question.
+      ...(sinceDays !== null
+        ? { since: new Date(Math.floor(now / 60_000) * 60_000 - sinceDays * 86_400_000).toISOString() }
+        : {}),
     },
     input.at === undefined ? (o.armsMaxAgeMs ?? 0) : 0,
     Date.now(),
