@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import type { CompiledMapping } from "../mapping/compile-mapping.js";
+import { erasedRecords } from "../privacy/tombstones.js";
 import { formatOfPath, readSource } from "../sources/open-source.js";
 import type { ReadItem } from "../sources/types.js";
 import type { StandardizeOptions } from "../standardize/record.js";
@@ -86,10 +87,34 @@ export async function importSource(store: Store, options: ImportOptions): Promis
       : inlinePool(compiled, startedAt, standardizeOptions);
 
   const flush = async () => {
-    const batch = pending;
+    let batch = pending;
     const rejected = quarantined;
     pending = [];
     quarantined = [];
+    // A row naming a person who was erased is refused, so that importing a file again cannot bring them back;
+    // its raw text is not kept (that would undo the erasure).
+    const erased = await erasedRecords(
+      store.db,
+      batch.map((r) => r.standardizedJson),
+    );
+    if (erased.size > 0) {
+      for (const i of erased) {
+        const r = batch[i] as PendingRecord;
+        counts.accepted--;
+        counts.quarantined++;
+        rejected.push({
+          importRunId: runId,
+          source: mapping.source,
+          rowNumber: r.rowNumber,
+          code: "erased_person",
+          field: null,
+          reason: "the row names a person who was erased (right to erasure); it is not stored",
+          raw: "",
+          createdAt: startedAt,
+        });
+      }
+      batch = batch.filter((_, i) => !erased.has(i));
+    }
     await store.db.transaction().execute(async (trx) => {
       const outcome = await writeRecords(trx, runId, startedAt, batch);
       counts.newRecords += outcome.newRecords;

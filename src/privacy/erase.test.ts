@@ -78,6 +78,22 @@ describe.skipIf(!existsSync(fake1000)).each(await testEngines())("erasure on $na
     accepted({ type: "page", anonymousId: person.anonymousId, name: "Home" }, "2026-11-10T09:55:00.000Z"),
   ];
 
+  const crmMapping = compileMapping({
+    source: "crm",
+    trust: 0.8,
+    dateOrder: "YMD",
+    defaultCountry: "GB",
+    fields: {
+      unique_id: "id",
+      first_name: "name.given",
+      surname: "name.family",
+      dob: "dateOfBirth",
+      city: "address.city",
+      email: "email",
+      phone: "phone",
+    },
+  });
+
   beforeAll(async () => {
     t = await engine.open();
     dir = mkdtempSync(join(tmpdir(), "tessera-erase-"));
@@ -91,21 +107,7 @@ describe.skipIf(!existsSync(fake1000)).each(await testEngines())("erasure on $na
     writeFileSync(join(dir, "crm.csv"), `${csv.join("\n")}\n`);
     await importSource(t.store, {
       path: join(dir, "crm.csv"),
-      mapping: compileMapping({
-        source: "crm",
-        trust: 0.8,
-        dateOrder: "YMD",
-        defaultCountry: "GB",
-        fields: {
-          unique_id: "id",
-          first_name: "name.given",
-          surname: "name.family",
-          dob: "dateOfBirth",
-          city: "address.city",
-          email: "email",
-          phone: "phone",
-        },
-      }),
+      mapping: crmMapping,
     });
     await masterRecords(t.store, { settingsPath, now });
     const ingest = new LiveIngest(t.store, { now, defaultCountry: "GB" });
@@ -213,6 +215,20 @@ describe.skipIf(!existsSync(fake1000)).each(await testEngines())("erasure on $na
     ]);
     expect(replay.erased).toBe(5);
     expect(replay.applied).toBe(1);
+    expect(await findTraces(t)).toEqual([]);
+
+    // The same file imported again: the person's two rows are refused (their raw text not kept), the rest stay.
+    const again = await importSource(t.store, { path: join(dir, "crm.csv"), mapping: crmMapping });
+    expect(again.quarantined).toBe(2);
+    const refused = await t.store.db
+      .selectFrom("quarantine")
+      .select(["code", "raw", "row_number"])
+      .where("import_run_id", "=", again.runId)
+      .execute();
+    expect(refused.map((r) => [r.code, r.raw])).toEqual([
+      ["erased_person", ""],
+      ["erased_person", ""],
+    ]);
     expect(await findTraces(t)).toEqual([]);
   });
 });

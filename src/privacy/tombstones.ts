@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import type { Kysely } from "kysely";
 import { eventIdentifiers } from "../master/identity-graph.js";
 import type { AcceptedEvent, EventIdentifier } from "../model/event.js";
+import type { StandardizedRecord } from "../model/standardized.js";
 import type { Database } from "../store/schema.js";
 import { erasureSalt } from "./secrets.js";
 
@@ -52,4 +53,46 @@ export async function isErased(db: Kysely<Database>, id: EventIdentifier): Promi
     .select("hash")
     .where("hash", "=", hash)
     .executeTakeFirst());
+}
+
+/** The identifiers a standardised source record carries, as erasure hashes them. */
+function recordIdentifiers(s: StandardizedRecord): EventIdentifier[] {
+  const out: EventIdentifier[] = [];
+  for (const e of s.emails ?? []) if (e.valid) out.push({ kind: "email", value: e.canonical });
+  for (const p of s.phones ?? []) if (p.e164) out.push({ kind: "phone", value: p.e164 });
+  for (const x of s.identifiers ?? [])
+    out.push({ kind: x.type === "customer_id" ? "user_id" : x.type, value: x.value });
+  return out;
+}
+
+/**
+ * Which of a batch of prepared source records (by their standardised JSON) name an erased person: a file
+ * imported again after an erasure must not bring the person back. One indexed read while nobody is erased.
+ */
+export async function erasedRecords(
+  db: Kysely<Database>,
+  standardizedJson: readonly string[],
+): Promise<Set<number>> {
+  const out = new Set<number>();
+  if (standardizedJson.length === 0) return out;
+  if (!(await db.selectFrom("erased_identifier").select("hash").limit(1).executeTakeFirst())) return out;
+  const salt = await erasureSalt(db);
+  const hashesOf = standardizedJson.map((json) =>
+    recordIdentifiers(JSON.parse(json) as StandardizedRecord).map((i) => identifierHash(salt, i)),
+  );
+  const all = [...new Set(hashesOf.flat())];
+  const erased = new Set<string>();
+  for (let i = 0; i < all.length; i += 500) {
+    const rows = await db
+      .selectFrom("erased_identifier")
+      .select("hash")
+      .where("hash", "in", all.slice(i, i + 500))
+      .execute();
+    for (const r of rows) erased.add(r.hash);
+  }
+  if (erased.size > 0)
+    hashesOf.forEach((hashes, i) => {
+      if (hashes.some((h) => erased.has(h))) out.add(i);
+    });
+  return out;
 }
