@@ -387,6 +387,40 @@ describe.skipIf(!hasChromium || !sqlite)("the web console in Chromium", () => {
     await expect.poll(() => page.getByTestId("recent-imports").textContent()).toContain("web-signups.csv");
   });
 
+  it("releases insights with small cells hidden and marked", async () => {
+    const insights = (
+      await createApiKey(t.store.db, {
+        kind: "read",
+        name: "partner view",
+        scopes: ["profiles:read", "insights"],
+      })
+    ).key;
+    const other = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    other.on("pageerror", (e) => errors.push(e.message));
+    try {
+      await other.goto(`${server.url}/#key=${encodeURIComponent(insights)}`);
+      await other.getByLabel("Search profiles").waitFor();
+      await other.goto(`${server.url}/insights`);
+      await other.getByLabel("Rows").selectOption("age_band");
+      await other.getByLabel("Columns").selectOption("gender");
+      await other.getByRole("button", { name: "Release" }).click();
+      const table = other.getByTestId("insights-table");
+      await table.waitFor();
+      // Every shown cell has at least 10 people; the hidden ones are marked, not blank.
+      const shown = await table
+        .locator("tbody td[data-count]")
+        .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-count"))));
+      expect(shown.length).toBeGreaterThan(0);
+      for (const n of shown) expect(n).toBeGreaterThanOrEqual(10);
+      const hidden = await table.locator("tbody td[data-suppressed]").count();
+      expect(hidden).toBeGreaterThan(0);
+      expect(await table.locator("tbody td[data-suppressed]").first().textContent()).toBe("▒");
+      expect(await other.getByTestId("insights-summary").textContent()).toContain(`${hidden} hidden`);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("answered every page without a script error", () => {
     expect(errors).toEqual([]);
   });

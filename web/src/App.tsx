@@ -3,6 +3,7 @@ import { call, storedKey, storeKey } from "./api";
 import { Link } from "./components/Link";
 import { AttributionPage } from "./pages/Attribution";
 import { ImportPage } from "./pages/Import";
+import { InsightsPage } from "./pages/Insights";
 import { ProfilePage } from "./pages/Profile";
 import { QualityPage } from "./pages/Quality";
 import { ReviewPage } from "./pages/Review";
@@ -57,6 +58,7 @@ export function App() {
     ["/segments", "Segments", section === "segments"],
     ["/attribution", "Attribution", section === "attribution"],
     ["/value", "Lifetime value", section === "value"],
+    ["/insights", "Insights", section === "insights"],
     ...(steward ? ([["/import", "Import", section === "import"]] as const) : []),
   ] as const;
 
@@ -70,6 +72,7 @@ export function App() {
   else if (first === "segments") page = <SegmentsPage />;
   else if (first === "attribution") page = <AttributionPage />;
   else if (first === "value") page = <ValuePage />;
+  else if (first === "insights") page = <InsightsPage />;
   else if (first === "import") page = <ImportPage steward={steward} />;
   else page = <SearchPage />;
 

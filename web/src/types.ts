@@ -385,3 +385,21 @@ export interface ImportRunRow {
   accepted: number;
   quarantined: number;
 }
+
+/** POST /v1/insights: privacy-safe aggregates; a hidden cell's count is null and says why. */
+export interface InsightAnswer {
+  by: string[];
+  measures: string[];
+  people: number | null;
+  cells: {
+    key: Record<string, string>;
+    count: number | null;
+    suppressed?: "primary" | "complementary";
+    sums?: Record<string, number | null>;
+    means?: Record<string, number | null>;
+  }[];
+  totals: { key: Record<string, string>; count: number | null }[];
+  protection: { kind: "suppression" | "dp"; minCell?: number; epsilon?: number; mechanism?: string };
+  budget?: unknown;
+  notes: string[];
+}
