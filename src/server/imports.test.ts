@@ -23,7 +23,10 @@ const csv = [
   "",
 ].join("\n");
 
-const tempImports = () => readdirSync(tmpdir()).filter((f) => f.startsWith("tessera-import-")).length;
+/** The server's own temporary directories for uploads and previews. */
+const tempImports = () =>
+  readdirSync(tmpdir()).filter((f) => f.startsWith("tessera-upload-") || f.startsWith("tessera-preview-"))
+    .length;
 
 describe.each(await testEngines())("imports over HTTP on $name", (engine) => {
   let t: TestStore;

@@ -416,7 +416,7 @@ export async function registerImportRoutes(
             .send({ error: "bad request", field: "file", message: "the body is empty: send the file" });
 
         job.status = "uploading";
-        job.dir = await mkdtemp(join(tmpdir(), "tessera-import-"));
+        job.dir = await mkdtemp(join(tmpdir(), "tessera-upload-"));
         const path = join(job.dir, job.fileName);
         let bytes = 0;
         let lines = 0;
