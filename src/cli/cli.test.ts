@@ -26,14 +26,14 @@ describe("the tessera command", () => {
   });
 
   it("runs the demo: generates, imports every mapped source, and prints what was imported", () => {
-    const run = tessera(["--db", db, "demo", "--people", "150", "--data", join(dir, "demo")]);
+    const run = tessera(["--db", db, "demo", "--no-serve", "--people", "150", "--data", join(dir, "demo")]);
     expect(run.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(run.status).toBe(0);
     for (const source of ["crm", "orders", "web_signups", "app_events", "social", "access_log", "support"]) {
       expect(run.stdout).toMatch(new RegExp(`^${source}\\s+[\\d,]+\\s+[\\d,]+`, "m"));
     }
 
-    const again = tessera(["--db", db, "demo", "--people", "150", "--data", join(dir, "demo")]);
+    const again = tessera(["--db", db, "demo", "--no-serve", "--people", "150", "--data", join(dir, "demo")]);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain("Reused the demo data set");
     // Nothing changed, so the second import stores nothing new: every row is counted unchanged.

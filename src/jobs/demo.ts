@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadMapping } from "../mapping/load-mapping.js";
-import { type ApiKey, createApiKey, type KeyKind } from "../store/api-keys.js";
+import { type ApiKey, createApiKey, type KeyKind, kindScopes } from "../store/api-keys.js";
 import type { Store } from "../store/open-store.js";
 import { generate } from "../synthetic/generate.js";
 import { buildHouseholds, type HouseholdReport } from "./households.js";
@@ -132,7 +132,12 @@ export async function runDemoPipeline(
   }
   const kind = options.consoleKey ?? "steward";
   const key = kind
-    ? await createApiKey(store.db, { kind, name: kind === "steward" ? "demo steward" : `demo ${kind}` })
+    ? await createApiKey(store.db, {
+        kind,
+        name: kind === "steward" ? "demo steward" : `demo ${kind}`,
+        // The console's steward also looks at the insights page (privacy-safe aggregates need their own scope).
+        ...(kind === "steward" ? { scopes: [...kindScopes.steward, "insights" as const] } : {}),
+      })
     : null;
   return { demo, master, quality, households, scored, skipped, key };
 }
