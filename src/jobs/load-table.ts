@@ -10,7 +10,7 @@ import {
 } from "../resolve/features.js";
 import type { RecordTable } from "../resolve/record-table.js";
 import { latestRecords } from "../store/latest-records.js";
-import { ensureMatchViews, type MatchViewRow } from "../store/match-views.js";
+import { ensureMatchViews, matchViewPages } from "../store/match-views.js";
 import type { Store } from "../store/open-store.js";
 import { type LoadChunk, type LoadSetup, latestVersionsSql } from "./load-table-sql.js";
 
@@ -60,7 +60,7 @@ export async function loadRecordTable(store: Store, options: LoadOptions): Promi
   }
   const truth = options.truth;
   if (mode === "views") {
-    for await (const page of matchViews(store, options.sources)) {
+    for await (const page of matchViewPages(store, options.sources)) {
       builder.add(
         extractFeatures(
           page.map((r) => ({
@@ -93,42 +93,6 @@ export async function loadRecordTable(store: Store, options: LoadOptions): Promi
     options.progress?.(builder.size);
   }
   return { table: builder.finish(), labels };
-}
-
-/**
- * Match views in pages: by row id on SQLite (the order records were first stored, as the threads read
- * them), by key on PostgreSQL.
- */
-async function* matchViews(store: Store, sources: string[] | undefined): AsyncGenerator<MatchViewRow[]> {
-  const only =
-    sources && sources.length > 0 ? sql` and source in (${sql.join(sources.map((x) => sql`${x}`))})` : sql``;
-  const size = 20_000;
-  if (store.dialect === "sqlite") {
-    let after = 0;
-    for (;;) {
-      const rows = (
-        await sql<{ id: number; source: string; source_record_id: string; view: string }>`
-          select rowid as id, source, source_record_id, view from match_view where rowid > ${after}${only}
-          order by rowid limit ${size}`.execute(store.db)
-      ).rows;
-      if (rows.length === 0) return;
-      after = Number(rows[rows.length - 1]?.id);
-      yield rows.map((r) => ({ source: r.source, sourceRecordId: r.source_record_id, view: r.view }));
-    }
-  }
-  let last: [string, string] | null = null;
-  for (;;) {
-    const after = last ? sql` and (source, source_record_id) > (${last[0]}, ${last[1]})` : sql``;
-    const rows = (
-      await sql<{ source: string; source_record_id: string; view: string }>`
-        select source, source_record_id, view from match_view where true${after}${only}
-        order by source, source_record_id limit ${size}`.execute(store.db)
-    ).rows;
-    if (rows.length === 0) return;
-    const tail = rows[rows.length - 1] as { source: string; source_record_id: string };
-    last = [tail.source, tail.source_record_id];
-    yield rows.map((r) => ({ source: r.source, sourceRecordId: r.source_record_id, view: r.view }));
-  }
 }
 
 /**

@@ -19,6 +19,21 @@ export function identifierHash(salt: Buffer, id: EventIdentifier): string {
 
 const never = () => false;
 
+/** Which of these identifier hashes were kept by an erasure. */
+async function erasedAmong(db: Kysely<Database>, hashes: readonly string[]): Promise<Set<string>> {
+  const all = [...new Set(hashes)];
+  const erased = new Set<string>();
+  for (let i = 0; i < all.length; i += 500) {
+    const rows = await db
+      .selectFrom("erased_identifier")
+      .select("hash")
+      .where("hash", "in", all.slice(i, i + 500))
+      .execute();
+    for (const r of rows) erased.add(r.hash);
+  }
+  return erased;
+}
+
 export async function withoutErased(
   db: Kysely<Database>,
   events: readonly AcceptedEvent[],
@@ -31,16 +46,7 @@ export async function withoutErased(
   const hashesOf = events.map((e) =>
     eventIdentifiers(e.body, never).identifiers.map((i) => identifierHash(salt, i)),
   );
-  const all = [...new Set(hashesOf.flat())];
-  const erased = new Set<string>();
-  for (let i = 0; i < all.length; i += 500) {
-    const rows = await db
-      .selectFrom("erased_identifier")
-      .select("hash")
-      .where("hash", "in", all.slice(i, i + 500))
-      .execute();
-    for (const r of rows) erased.add(r.hash);
-  }
+  const erased = await erasedAmong(db, hashesOf.flat());
   if (erased.size === 0) return [...events];
   return events.filter((_, i) => !(hashesOf[i] as string[]).some((h) => erased.has(h)));
 }
@@ -80,16 +86,7 @@ export async function erasedRecords(
   const hashesOf = standardizedJson.map((json) =>
     recordIdentifiers(JSON.parse(json) as StandardizedRecord).map((i) => identifierHash(salt, i)),
   );
-  const all = [...new Set(hashesOf.flat())];
-  const erased = new Set<string>();
-  for (let i = 0; i < all.length; i += 500) {
-    const rows = await db
-      .selectFrom("erased_identifier")
-      .select("hash")
-      .where("hash", "in", all.slice(i, i + 500))
-      .execute();
-    for (const r of rows) erased.add(r.hash);
-  }
+  const erased = await erasedAmong(db, hashesOf.flat());
   if (erased.size > 0)
     hashesOf.forEach((hashes, i) => {
       if (hashes.some((h) => erased.has(h))) out.add(i);
