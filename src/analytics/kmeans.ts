@@ -1,19 +1,14 @@
+import { Random } from "../predict/random.js";
 /**
  * k-means for micro-segments: standardised features (z-scores), k-means++ seeding from a seeded generator,
  * Lloyd iterations, k chosen by the mean silhouette on a sample, and each cluster described by the features
  * whose cluster mean stands furthest from the overall mean (in standard deviations).
  */
 
-/** mulberry32: a small seeded generator, so that a run can be repeated exactly. */
+/** A seeded uniform source (the predictive models' `Random`), so that a run can be repeated exactly. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 export interface Standardised {

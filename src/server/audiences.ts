@@ -1,6 +1,6 @@
 import type {} from "@fastify/swagger";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { TraitDefinitionError } from "../analytics/computed-traits.js";
+import { TraitDefinitionError, traitKinds } from "../analytics/computed-traits.js";
 import { PolicyError } from "../analytics/contact-policy.js";
 import { latestMicroSegments, runMicroSegments } from "../jobs/audience-microsegments.js";
 import { defineTrait, removeTrait } from "../jobs/computed-traits.js";
@@ -380,19 +380,7 @@ export async function registerAudienceRoutes(
             name: { type: "string" },
             kind: {
               type: "string",
-              enum: [
-                "count",
-                "sum",
-                "average",
-                "min",
-                "max",
-                "first",
-                "last",
-                "mostFrequent",
-                "unique",
-                "uniqueCount",
-                "rfm",
-              ],
+              enum: [...traitKinds],
             },
             event: { description: "an event name or a list of them" },
             type: { description: "an event type or a list of them" },
