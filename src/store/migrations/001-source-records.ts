@@ -1,10 +1,9 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 export function sourceRecords(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const bigint = dialect === "postgres" ? sql`bigint` : sql`integer`;
+  const { json, time, bigint, serial, id } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -39,9 +38,7 @@ export function sourceRecords(dialect: DialectName) {
 
       await db.schema
         .createTable("source_record")
-        .addColumn("id", dialect === "postgres" ? "bigserial" : "integer", (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("source", "text", (c) => c.notNull())
         .addColumn("source_record_id", "text", (c) => c.notNull())
         .addColumn("version", "integer", (c) => c.notNull())
@@ -63,9 +60,7 @@ export function sourceRecords(dialect: DialectName) {
 
       await db.schema
         .createTable("quarantine")
-        .addColumn("id", dialect === "postgres" ? "bigserial" : "integer", (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("import_run_id", "text", (c) => c.notNull())
         .addColumn("source", "text", (c) => c.notNull())
         .addColumn("row_number", "integer", (c) => c.notNull())

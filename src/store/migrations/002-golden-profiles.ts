@@ -1,15 +1,13 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 /**
  * Entities, their links to source records, golden profiles, the change log, steward decisions and the
  * review queue (issue 4).
  */
 export function goldenProfiles(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const bigint = dialect === "postgres" ? sql`bigint` : sql`integer`;
-  const serial = dialect === "postgres" ? "bigserial" : "integer";
+  const { json, time, bigint, serial, id } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       // One row per id ever allocated: active, merged (an alias of `merged_into`) or deleted. Never reused.
@@ -69,9 +67,7 @@ export function goldenProfiles(dialect: DialectName) {
 
       await db.schema
         .createTable("entity_change")
-        .addColumn("seq", serial, (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("seq", serial, id)
         .addColumn("entity_id", "text", (c) => c.notNull())
         .addColumn("kind", "text", (c) => c.notNull())
         .addColumn("before", json)
@@ -87,9 +83,7 @@ export function goldenProfiles(dialect: DialectName) {
 
       await db.schema
         .createTable("steward_decision")
-        .addColumn("id", serial, (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("kind", "text", (c) => c.notNull())
         .addColumn("entities", json, (c) => c.notNull())
         .addColumn("records", json, (c) => c.notNull())
@@ -101,9 +95,7 @@ export function goldenProfiles(dialect: DialectName) {
       // The record pairs a decision comes down to, in decision order: the constraints later runs honour.
       await db.schema
         .createTable("decision_pair")
-        .addColumn("id", serial, (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("decision_id", bigint, (c) => c.notNull())
         .addColumn("kind", "text", (c) => c.notNull())
         .addColumn("left_key", "text", (c) => c.notNull())
@@ -112,9 +104,7 @@ export function goldenProfiles(dialect: DialectName) {
 
       await db.schema
         .createTable("review_item")
-        .addColumn("id", serial, (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("left_key", "text", (c) => c.notNull())
         .addColumn("right_key", "text", (c) => c.notNull())
         .addColumn("left_entity", "text", (c) => c.notNull())

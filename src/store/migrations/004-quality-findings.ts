@@ -1,5 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 /**
  * Data-quality findings: one row per thing found wrong or doubtful about a record, an entity, an event, an
@@ -7,16 +8,12 @@ import type { DialectName } from "../dialect.js";
  * nothing that was refused or doubted is lost. `details` holds what the finding needs to be acted on.
  */
 export function qualityFindings(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const serial = dialect === "postgres" ? "bigserial" : "integer";
+  const { json, time, serial, id } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable("quality_finding")
-        .addColumn("id", serial, (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("kind", "text", (c) => c.notNull())
         .addColumn("subject_kind", "text", (c) => c.notNull())
         .addColumn("subject", "text", (c) => c.notNull())

@@ -1,5 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 /**
  * Predictive scores and model runs (issue 9): `model_run` (one per fit: what was fitted on what, its
@@ -8,9 +9,7 @@ import type { DialectName } from "../dialect.js";
  * project has no audience table of its own yet).
  */
 export function scores(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const real = dialect === "postgres" ? sql`double precision` : sql`real`;
+  const { json, time, real } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

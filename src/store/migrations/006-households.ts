@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 /**
  * Quality profiles, enrichment and households (issue 6).
@@ -15,10 +16,7 @@ import type { DialectName } from "../dialect.js";
  * - `quality_run`: the figures of each quality run, which the report draws.
  */
 export function households(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const bigint = dialect === "postgres" ? sql`bigint` : sql`integer`;
-  const serial = dialect === "postgres" ? "bigserial" : "integer";
+  const { json, time, bigint, serial, id } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -35,9 +33,7 @@ export function households(dialect: DialectName) {
 
       await db.schema
         .createTable("household_member")
-        .addColumn("id", serial, (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("household_id", "text", (c) => c.notNull())
         .addColumn("entity_id", "text", (c) => c.notNull())
         .addColumn("since", time, (c) => c.notNull())
@@ -94,9 +90,7 @@ export function households(dialect: DialectName) {
 
       await db.schema
         .createTable("quality_run")
-        .addColumn("id", serial, (c) =>
-          dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn("id", serial, id)
         .addColumn("at", time, (c) => c.notNull())
         .addColumn("summary", json, (c) => c.notNull())
         .execute();

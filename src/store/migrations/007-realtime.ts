@@ -1,5 +1,6 @@
-import { type ColumnDefinitionBuilder, type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 /**
  * The real-time path (issue 5): API keys, events as received (deduplicated on source and message id), the
@@ -8,11 +9,7 @@ import type { DialectName } from "../dialect.js";
  * honour as must-links, and webhooks with their deliveries (retries and a dead-letter list).
  */
 export function realtime(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const serial = dialect === "postgres" ? "bigserial" : "integer";
-  const id = (c: ColumnDefinitionBuilder) =>
-    dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement();
+  const { json, time, serial, id } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

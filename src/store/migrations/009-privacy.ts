@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { type ColumnDefinitionBuilder, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 /**
  * Privacy and governance (issue 11).
@@ -20,13 +21,7 @@ import type { DialectName } from "../dialect.js";
  *   consent read from events.
  */
 export function privacy(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const bigint = dialect === "postgres" ? sql`bigint` : sql`integer`;
-  const real = dialect === "postgres" ? sql`double precision` : sql`real`;
-  const serial = dialect === "postgres" ? "bigserial" : "integer";
-  const id = (c: ColumnDefinitionBuilder) =>
-    dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement();
+  const { json, time, bigint, real, serial, id } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable("api_key").addColumn("key_hash", "text").execute();

@@ -1,5 +1,6 @@
-import { type ColumnDefinitionBuilder, type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { columnTypes } from "./column-types.js";
 
 /**
  * Attribution and channel decisions (issue 10): each attribution run kept with its options and its credit
@@ -7,11 +8,7 @@ import type { DialectName } from "../dialect.js";
  * drawn from.
  */
 export function attribution(dialect: DialectName) {
-  const json = dialect === "postgres" ? sql`jsonb` : sql`text`;
-  const time = dialect === "postgres" ? sql`timestamptz` : sql`text`;
-  const serial = dialect === "postgres" ? "bigserial" : "integer";
-  const id = (c: ColumnDefinitionBuilder) =>
-    dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement();
+  const { json, time, serial, id } = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
