@@ -21,8 +21,7 @@ import { realtime } from "./migrations/007-realtime.js";
 import { audiences } from "./migrations/008-audiences.js";
 import { privacy } from "./migrations/009-privacy.js";
 import { attribution } from "./migrations/010-attribution.js";
-import { scaleOut } from "./migrations/011-scale-out.js";
-import { leases } from "./migrations/012-leases.js";
+import { leases } from "./migrations/011-leases.js";
 import type { Database } from "./schema.js";
 
 export interface StoreLocation {
@@ -68,8 +67,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "008-audiences": audiences(dialect),
     "009-privacy": privacy(dialect),
     "010-attribution": attribution(dialect),
-    "011-scale-out": scaleOut(dialect),
-    "012-leases": leases(dialect),
+    "011-leases": leases(dialect),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Count } from "./schema.js";
 
-/** A lease on a job that runs in one process at a time (migration 012). Times are epoch milliseconds. */
+/** A lease on a job that runs in one process at a time (migration 011). Times are epoch milliseconds. */
 export interface LeaseTable {
   name: string;
   holder: string;
@@ -9,7 +9,7 @@ export interface LeaseTable {
   acquired_at: Count;
 }
 
-/** Tables of migration 012, as Kysely sees them (`webhook_delivery.claimed_by` is read through SQL). */
+/** Tables of migration 011, as Kysely sees them (`webhook_delivery.claimed_by` is read through SQL). */
 export interface LeaseTables {
   lease: LeaseTable;
 }

@@ -5,7 +5,6 @@ import type { HouseholdTables } from "./schema-households.js";
 import type { LeaseTables } from "./schema-leases.js";
 import type { PrivacyTables } from "./schema-privacy.js";
 import type { RealtimeTables } from "./schema-realtime.js";
-import type { ScaleOutTables } from "./schema-scale-out.js";
 import type { ScoreTables } from "./schema-scores.js";
 
 /**
@@ -178,7 +177,6 @@ export interface Database
     AudienceTables,
     PrivacyTables,
     AttributionTables,
-    ScaleOutTables,
     LeaseTables {
   source: SourceTable;
   import_run: ImportRunTable;

@@ -1,3 +1,0 @@
-/** Tables of issue 13, as Kysely sees them. */
-// biome-ignore lint/suspicious/noEmptyInterface: filled in as the tables are added
-export interface ScaleOutTables {}
