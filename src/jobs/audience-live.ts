@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { dayMs, type TraitEvent } from "../analytics/computed-traits.js";
 import { addToRollup, listSegments, type RollupRow, type SegmentChange } from "../store/audiences.js";
+import { entityOfRecords } from "../store/entities.js";
 import type { Store } from "../store/open-store.js";
 import { fromJson, fromTime } from "../store/schema.js";
 import { getState, putState } from "../store/stewardship.js";
@@ -295,15 +296,7 @@ export class AudienceLoop {
       // Who the events and changes touch.
       const cause = new Map<string, string>();
       const keys = [...new Set(parsed.map((p) => p.recordKey))];
-      const owner = new Map<string, string>();
-      for (let i = 0; i < keys.length; i += 500) {
-        const links = await trx
-          .selectFrom("entity_link")
-          .select(["record_key", "entity_id"])
-          .where("record_key", "in", keys.slice(i, i + 500))
-          .execute();
-        for (const l of links) owner.set(l.record_key, l.entity_id);
-      }
+      const owner = await entityOfRecords(trx, keys);
       const recompute = new Set<string>();
       const touched = new Set<string>();
       for (const c of changeRows) {

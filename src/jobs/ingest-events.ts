@@ -25,6 +25,7 @@ import {
   allocateSeqs,
   type EntityState,
   emptyWrites,
+  entityOfRecords,
   formatEntityId,
   getProfiles,
   type LinkEvidence,
@@ -345,15 +346,7 @@ export class LiveIngest {
     const known = await loadIdentities(trx, ids);
     await knownThroughGoldenLookups(trx, ids, known);
     const actors = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
-    const linked = new Map<string, string>();
-    for (let i = 0; i < actors.length; i += 500) {
-      const rows = await trx
-        .selectFrom("entity_link")
-        .select(["record_key", "entity_id"])
-        .where("record_key", "in", actors.slice(i, i + 500))
-        .execute();
-      for (const r of rows) linked.set(r.record_key, r.entity_id);
-    }
+    const linked = await entityOfRecords(trx, actors);
     const out = new Map<Item, string[]>();
     for (const item of items) {
       const es = new Set<string>();
@@ -411,14 +404,8 @@ export class LiveIngest {
       known = await loadIdentities(trx, allIds);
       await knownThroughGoldenLookups(trx, allIds, known);
       entityOfRecord.clear();
-      for (let i = 0; i < actorKeys.length; i += 500) {
-        const rows = await trx
-          .selectFrom("entity_link")
-          .select(["record_key", "entity_id"])
-          .where("record_key", "in", actorKeys.slice(i, i + 500))
-          .execute();
-        for (const r of rows) entityOfRecord.set(r.record_key, r.entity_id);
-      }
+      for (const [record, entity] of await entityOfRecords(trx, actorKeys))
+        entityOfRecord.set(record, entity);
       for (const k of known.values()) if (k.entityId) entityOfRecord.set(k.recordKey, k.entityId);
       if (dialect !== "postgres") break;
       const more = [...new Set(entityOfRecord.values())].filter((e) => !locked.has(e));

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { standardizeEmail } from "../standardize/email.js";
 import { standardizePhone } from "../standardize/phone.js";
-import { entityIdPattern, resolveEntity } from "../store/entities.js";
+import { entityIdPattern, entityOfRecords, resolveEntity } from "../store/entities.js";
 import { type Database, fromCount, fromJson, fromTime } from "../store/schema.js";
 import { type ConsentState, consentInEvent, nameOf } from "./consent-events.js";
 
@@ -322,14 +322,7 @@ export async function entitiesOfSubjects(
       listOf(idents, kind).push(value);
     }
   }
-  for (let i = 0; i < records.length; i += chunk) {
-    const rows = await db
-      .selectFrom("entity_link")
-      .select(["record_key", "entity_id"])
-      .where("record_key", "in", records.slice(i, i + chunk))
-      .execute();
-    for (const r of rows) add(`record:${r.record_key}`, r.entity_id);
-  }
+  for (const [record, entity] of await entityOfRecords(db, records)) add(`record:${record}`, entity);
   for (const [kind, values] of idents)
     for (let i = 0; i < values.length; i += chunk) {
       const part = values.slice(i, i + chunk);

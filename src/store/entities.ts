@@ -529,3 +529,18 @@ export async function* goldenProfiles(
     if (rows.length < pageSize) return;
   }
 }
+
+/** The entity each of these records is linked to (records linked to none are left out). */
+export async function entityOfRecords(db: Db, recordKeys: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(recordKeys)];
+  for (let i = 0; i < unique.length; i += chunk) {
+    const rows = await db
+      .selectFrom("entity_link")
+      .select(["record_key", "entity_id"])
+      .where("record_key", "in", unique.slice(i, i + chunk))
+      .execute();
+    for (const r of rows) out.set(r.record_key, r.entity_id);
+  }
+  return out;
+}

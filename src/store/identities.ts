@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { IdentifierState } from "../master/identity-graph.js";
 import type { EventIdentifier } from "../model/event.js";
+import { entityOfRecords } from "./entities.js";
 import type { Database } from "./schema.js";
 
 /**
@@ -27,21 +28,6 @@ function byKind(ids: EventIdentifier[]): Map<string, string[]> {
   return out;
 }
 
-/** The entity each of these records is linked to. */
-async function linksOf(db: Db, recordKeys: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const unique = [...new Set(recordKeys)];
-  for (let i = 0; i < unique.length; i += chunk) {
-    const rows = await db
-      .selectFrom("entity_link")
-      .select(["record_key", "entity_id"])
-      .where("record_key", "in", unique.slice(i, i + chunk))
-      .execute();
-    for (const r of rows) out.set(r.record_key, r.entity_id);
-  }
-  return out;
-}
-
 /**
  * What the graph knows of these identifiers, keyed `kind:value`. Two indexed reads (identifiers, then their
  * records' links) rather than a join, which PostgreSQL may plan as a scan of every link.
@@ -60,7 +46,7 @@ export async function loadIdentities(db: Db, ids: EventIdentifier[]): Promise<Ma
           .execute()),
       );
   }
-  const links = await linksOf(
+  const links = await entityOfRecords(
     db,
     rows.map((r) => r.record_key),
   );
