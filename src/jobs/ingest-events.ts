@@ -44,7 +44,6 @@ import {
   lockNames,
   markShared,
   touchIdentities,
-  tryLockNames,
 } from "../store/identities.js";
 import { startImportRun } from "../store/import-runs.js";
 import { memberRecordsByKey } from "../store/member-records.js";
@@ -53,6 +52,7 @@ import { quarantineRows } from "../store/quarantine.js";
 import { type Database, fromCount } from "../store/schema.js";
 import { latestAttributes, type PendingRecord, writeRecords } from "../store/source-records.js";
 import { getState } from "../store/stewardship.js";
+import { ConcurrentChangeError, claimFree, lockNamesOf, withRetries } from "./live-locks.js";
 import type { LiveMatcher } from "./live-matcher.js";
 import { pendingRecord } from "./prepare-row.js";
 
@@ -126,34 +126,6 @@ interface Item {
 }
 
 /**
- * Another transaction changed what this one had read and locked (an entity merged away meanwhile): the whole
- * batch is applied again from the start, like after a deadlock.
- */
-export class ConcurrentChangeError extends Error {
-  override name = "ConcurrentChangeError";
-  readonly code = "tessera-concurrent-change";
-}
-
-/** PostgreSQL's serialization failure and deadlock, and our own concurrent change: worth another try. */
-function retryable(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === "40001" || code === "40P01" || code === "tessera-concurrent-change";
-}
-
-/** Runs a transaction again (up to 12 times, backing off with jitter) while it fails for a retryable reason. */
-async function withRetries<T>(work: () => Promise<T>): Promise<{ report: T; retries: number }> {
-  for (let retries = 0; ; retries++) {
-    try {
-      return { report: await work(), retries };
-    } catch (e) {
-      if (!retryable(e) || retries >= 12) throw e;
-      const wait = Math.min(2000, 10 * 2 ** retries) * (0.5 + Math.random());
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-}
-
-/**
  * A stored actor record without what identify calls put into it (name, contacts, birthday, gender, traits):
  * those are folded again from the actor's calls in event-time order. Its identifiers stay.
  */
@@ -162,13 +134,6 @@ function withoutTraits(a: RecordAttributes | undefined): RecordAttributes | null
   const { name: _n, dateOfBirth: _d, gender: _g, ...rest } = a;
   const { traits: _t, ...extra } = a.extra;
   return { ...rest, emails: [], phones: [], addresses: [], identifiers: [...a.identifiers], extra };
-}
-
-/** What an event locks: each of its identifiers, and its actor's record. */
-function lockNamesOf(i: Item): string[] {
-  const names = i.ids.map(lockName.identifier);
-  if (i.actor) names.push(lockName.record(i.actor));
-  return names;
 }
 
 /** A profile made in this batch, before its id is allocated. */
@@ -293,7 +258,7 @@ export class LiveIngest {
           let ready = todo;
           if (wait) await lockNames(trx, this.store.dialect, todo.flatMap(lockNamesOf));
           else {
-            ready = await this.claim(trx, todo, lockedEntities);
+            ready = await claimFree(trx, this.store.dialect, todo, lockedEntities);
             const claimed = new Set(ready);
             deferred = todo.filter((i) => !claimed.has(i));
           }
@@ -318,47 +283,6 @@ export class LiveIngest {
     }
     await this.refreshStatistics(report.applied);
     return report;
-  }
-
-  /**
-   * The events of `items` this transaction can have without waiting: their identifiers' and actor records'
-   * locks, then the locks of the profiles those point at, each taken only if free. An event whose lock another
-   * worker holds is left for the next transaction. `held` collects the profiles locked.
-   */
-  private async claim(trx: Trx, items: Item[], held: Set<string>): Promise<Item[]> {
-    const dialect = this.store.dialect;
-    const got = await tryLockNames(trx, dialect, items.flatMap(lockNamesOf));
-    let ready = items.filter((i) => lockNamesOf(i).every((n) => got.has(n)));
-    for (let round = 0; round < 4 && ready.length > 0; round++) {
-      const entities = await this.entitiesOf(trx, ready);
-      const want = [...new Set([...entities.values()].flat())].filter((e) => !held.has(e));
-      if (want.length === 0) break;
-      const ok = await tryLockNames(trx, dialect, want.map(lockName.entity));
-      for (const e of want) if (ok.has(lockName.entity(e))) held.add(e);
-      ready = ready.filter((i) => (entities.get(i) ?? []).every((e) => held.has(e)));
-    }
-    return ready;
-  }
-
-  /** The profiles each event's actor record and identifiers are in now. */
-  private async entitiesOf(trx: Trx, items: Item[]): Promise<Map<Item, string[]>> {
-    const ids = items.flatMap((i) => i.ids);
-    const known = await loadIdentities(trx, ids);
-    await knownThroughGoldenLookups(trx, ids, known);
-    const actors = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
-    const linked = await entityOfRecords(trx, actors);
-    const out = new Map<Item, string[]>();
-    for (const item of items) {
-      const es = new Set<string>();
-      const own = item.actor ? linked.get(item.actor) : undefined;
-      if (own) es.add(own);
-      for (const i of item.ids) {
-        const e = known.get(identifierKey(i))?.entityId;
-        if (e) es.add(e);
-      }
-      out.set(item, [...es]);
-    }
-    return out;
   }
 
   private applied = 0;
