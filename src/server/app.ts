@@ -15,7 +15,7 @@ import { auditChanges, KeyRing, knownKeyFirst } from "./auth.js";
 import { registerConsole } from "./console.js";
 import { registerImportRoutes } from "./imports.js";
 import { registerPrivacyRoutes } from "./privacy.js";
-import { type ProfileContext, registerProfiles } from "./profiles.js";
+import { registerProfiles } from "./profiles.js";
 import { registerScoreRoutes } from "./scores.js";
 import { registerStewardRoutes } from "./steward.js";
 import { registerTracking } from "./tracking.js";
@@ -38,7 +38,6 @@ export interface ServerOptions {
   logger?: boolean;
   /** Where the log goes (default standard output); tests read it. */
   logStream?: { write(line: string): void };
-  extras?: ProfileContext["extras"];
 }
 
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
@@ -130,7 +129,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   auditChanges(app, (e) => audit(o.store.db, e), trackingPath);
   registerTracking(app, { keys, log: o.log, ingest: o.ingest });
-  registerProfiles(app, { store: o.store, keys, ...(o.extras ? { extras: o.extras } : {}) });
+  registerProfiles(app, { store: o.store, keys });
   registerAdmin(app, { store: o.store, keys });
   await registerAudienceRoutes(app, { store: o.store, keys });
   await registerAttributionRoutes(app, { store: o.store, keys });

@@ -14,8 +14,6 @@ import { type KeyRing, requireKey } from "./auth.js";
 export interface ProfileContext {
   store: Store;
   keys: KeyRing;
-  /** Extra sections of a profile from other parts (households, scores), added when they exist. */
-  extras?: ((store: Store, entityId: string) => Promise<Record<string, unknown>>)[];
 }
 
 const profileRef = {
@@ -57,9 +55,7 @@ export function registerProfiles(app: FastifyInstance, ctx: ProfileContext): voi
           return reply.code(404).send({ error: "not found", message: `no profile ${request.params.id}` });
         // Every read of a full profile is audited: by key id and golden id (never the email it was asked by).
         await audit(store.db, { actor: key.id, action: "profile.read", subject: doc.id });
-        const extra: Record<string, unknown> = {};
-        for (const f of ctx.extras ?? []) Object.assign(extra, await f(store, doc.id));
-        return { ...doc, ...extra };
+        return doc;
       } catch (e) {
         if (e instanceof LookupError)
           return reply.code(400).send({ error: "bad request", message: e.message });

@@ -6,7 +6,7 @@ import { NatsEventLog, ResolverWorker } from "../bus/nats.js";
 import { type IngestOptions, type IngestReport, LiveIngest } from "../jobs/ingest-events.js";
 import { WebhookDispatcher } from "../jobs/webhooks.js";
 import type { Store } from "../store/open-store.js";
-import { buildServer, type ServerOptions } from "./app.js";
+import { buildServer } from "./app.js";
 import { startBackgroundJobs } from "./background.js";
 
 /**
@@ -27,7 +27,6 @@ export interface RunOptions extends IngestOptions {
   /** Most events waiting to be made durable before requests are answered 429. Default 50,000. */
   maxPending?: number;
   logger?: boolean;
-  extras?: ServerOptions["extras"];
   onBatch?: (report: IngestReport, seconds: number) => void;
   onError?: (error: unknown) => void;
 }
@@ -74,7 +73,6 @@ export async function runServer(store: Store, o: RunOptions = {}): Promise<Runni
     log,
     ingest,
     ...(o.logger ? { logger: true } : {}),
-    ...(o.extras ? { extras: o.extras } : {}),
   });
   const address = await app.listen({ port: o.port ?? 8080, host: o.host ?? "127.0.0.1" });
   return {
