@@ -129,6 +129,39 @@ export async function entityTruth(
   return out;
 }
 
+/** Each real person's profiles, with how many of their records each holds, and their true household. */
+export async function profilesOfPeople(
+  store: Store,
+  truth: Map<string, TruthRow>,
+): Promise<Map<string, { household: string; records: Map<string, number> }>> {
+  const links = await loadLinks(store.db);
+  const out = new Map<string, { household: string; records: Map<string, number> }>();
+  for (const [key, entity] of links) {
+    const t = truth.get(key);
+    if (!t || t.fake || !t.household) continue;
+    let p = out.get(t.person);
+    if (!p) {
+      p = { household: t.household, records: new Map() };
+      out.set(t.person, p);
+    }
+    p.records.set(entity, (p.records.get(entity) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** Of some of a person's profiles, the one holding most of their records (ties: the smaller id). */
+export function mostRecords(
+  records: Map<string, number>,
+  among?: (entity: string) => boolean,
+): string | null {
+  let best: [string, number] | null = null;
+  for (const [entity, n] of records) {
+    if (among && !among(entity)) continue;
+    if (!best || n > best[1] || (n === best[1] && entity < best[0])) best = [entity, n];
+  }
+  return best?.[0] ?? null;
+}
+
 /**
  * Each real person's main profile: the entity holding most of their records (ties: the smaller id). Lets a
  * benchmark score households per person, apart from how well people were resolved into profiles.
@@ -137,24 +170,8 @@ export async function mainProfiles(
   store: Store,
   truth: Map<string, TruthRow>,
 ): Promise<Map<string, { entity: string; household: string }>> {
-  const links = await loadLinks(store.db);
-  const counts = new Map<string, Map<string, number>>();
-  const householdOf = new Map<string, string>();
-  for (const [key, entity] of links) {
-    const t = truth.get(key);
-    if (!t || t.fake || !t.household) continue;
-    householdOf.set(t.person, t.household);
-    let c = counts.get(t.person);
-    if (!c) {
-      c = new Map();
-      counts.set(t.person, c);
-    }
-    c.set(entity, (c.get(entity) ?? 0) + 1);
-  }
   const out = new Map<string, { entity: string; household: string }>();
-  for (const [person, c] of counts) {
-    const [entity] = [...c].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] as [string, number];
-    out.set(person, { entity, household: householdOf.get(person) as string });
-  }
+  for (const [person, p] of await profilesOfPeople(store, truth))
+    out.set(person, { entity: mostRecords(p.records) as string, household: p.household });
   return out;
 }

@@ -42,6 +42,8 @@ export interface HouseholdOptions {
   modelPath?: string;
   now?: () => Date;
   progress?: ResolveProgress;
+  /** Join a person known only by a postcode to the one household there with their family name (default true). */
+  postcodeAttach?: boolean;
 }
 
 export interface HouseholdReport {
@@ -164,7 +166,12 @@ export async function buildHouseholds(
   }
   lap("load");
 
-  const householding = groupHouseholds(candidates, { settings, ...(model ? { model } : {}), progress });
+  const householding = groupHouseholds(candidates, {
+    settings,
+    ...(model ? { model } : {}),
+    progress,
+    ...(options.postcodeAttach === false ? { postcodeAttach: false } : {}),
+  });
   const { groups } = householding;
   lap("resolve");
 

@@ -34,37 +34,53 @@ export function registerHouseholds(program: Command): void {
     )
     .option("--model <file>", "score with this saved household model instead of training one")
     .option("--save-model <file>", "write the household model there")
+    .option(
+      "--no-postcode-attach",
+      "leave a person known only by a postcode alone, even when one household there has their family name",
+    )
     .option("--json", "print the counts as JSON")
-    .action(async (flags: { settings?: string; model?: string; saveModel?: string; json?: boolean }) => {
-      await withStore(program.opts<GlobalOptions>(), async (store) => {
-        const r = await buildHouseholds(store, {
-          ...(flags.settings ? { settingsPath: flags.settings } : {}),
-          ...(flags.model ? { modelPath: flags.model } : {}),
-          progress: (stage, detail) => {
-            if (!flags.json) console.error(`${stage}: ${detail ?? ""}`);
-          },
+    .action(
+      async (flags: {
+        settings?: string;
+        model?: string;
+        saveModel?: string;
+        postcodeAttach: boolean;
+        json?: boolean;
+      }) => {
+        await withStore(program.opts<GlobalOptions>(), async (store) => {
+          const r = await buildHouseholds(store, {
+            ...(flags.settings ? { settingsPath: flags.settings } : {}),
+            ...(flags.model ? { modelPath: flags.model } : {}),
+            postcodeAttach: flags.postcodeAttach,
+            progress: (stage, detail) => {
+              if (!flags.json) console.error(`${stage}: ${detail ?? ""}`);
+            },
+          });
+          if (flags.saveModel)
+            writeFileSync(
+              flags.saveModel,
+              `${JSON.stringify(await loadHouseholdModel(store.db), null, 2)}\n`,
+            );
+          const { householdOf: _placed, withStreetAddress: _addressed, ...counts } = r;
+          if (flags.json) {
+            console.log(JSON.stringify(counts, null, 2));
+            return;
+          }
+          console.log(
+            `${r.people.toLocaleString("en-US")} people (${r.candidates.toLocaleString("en-US")} with household evidence, ${r.excludedAsFake} left out as likely fakes) → ${r.households.toLocaleString("en-US")} households`,
+          );
+          console.log(
+            table(
+              ["size", "households"],
+              Object.entries(r.sizes).map(([k, v]) => [k, v]),
+            ),
+          );
+          console.log(
+            `\ncreated ${r.created}, kept ${r.kept}, merged ${r.merged}, dissolved ${r.dissolved}; ${r.moved} people moved, ${r.joined} joined, ${r.left} left`,
+          );
         });
-        if (flags.saveModel)
-          writeFileSync(flags.saveModel, `${JSON.stringify(await loadHouseholdModel(store.db), null, 2)}\n`);
-        const { householdOf: _placed, withStreetAddress: _addressed, ...counts } = r;
-        if (flags.json) {
-          console.log(JSON.stringify(counts, null, 2));
-          return;
-        }
-        console.log(
-          `${r.people.toLocaleString("en-US")} people (${r.candidates.toLocaleString("en-US")} with household evidence, ${r.excludedAsFake} left out as likely fakes) → ${r.households.toLocaleString("en-US")} households`,
-        );
-        console.log(
-          table(
-            ["size", "households"],
-            Object.entries(r.sizes).map(([k, v]) => [k, v]),
-          ),
-        );
-        console.log(
-          `\ncreated ${r.created}, kept ${r.kept}, merged ${r.merged}, dissolved ${r.dissolved}; ${r.moved} people moved, ${r.joined} joined, ${r.left} left`,
-        );
-      });
-    });
+      },
+    );
 
   households
     .command("show")

@@ -93,6 +93,8 @@ export function groupHouseholds(
     progress?: ResolveProgress;
     /** Rounds of re-estimating the model from the households found (when no model is given). Default 1: more rounds let the model confirm its own links until every u is near zero. */
     refinements?: number;
+    /** Whether a person known only by a postcode joins the one household there that shares their family name (default true). */
+    postcodeAttach?: boolean;
   } = {},
 ): Householding {
   const candidates = all.filter(hasHouseholdEvidence);
@@ -137,6 +139,14 @@ export function groupHouseholds(
     if (list) list.push(r);
     else members.set(c, [r]);
   }
+  const attached =
+    options.postcodeAttach === false
+      ? new Map<number, Attachment>()
+      : attachByPostcode(candidates, members, result.settings.clustering.maxClusterSize);
+  for (const [r, a] of attached) {
+    members.delete(clusterOf[r] as number);
+    members.get(a.cluster)?.push(r);
+  }
   const groups: HouseholdGroup[] = [];
   for (const rows of members.values()) {
     const people = rows.map((r) => candidates[r] as HouseholdCandidate);
@@ -146,6 +156,17 @@ export function groupHouseholds(
     const agreedCount: Record<string, number> = {};
     for (const r of rows) {
       const b = best.get(r);
+      const a = attached.get(r);
+      if (a) {
+        const agreed = [POSTCODE_ATTACH];
+        agreedCount[POSTCODE_ATTACH] = (agreedCount[POSTCODE_ATTACH] ?? 0) + 1;
+        evidence.set(candidates[r]?.entity as string, {
+          with: candidates[a.with]?.entity as string,
+          probability: null,
+          agreed,
+        });
+        continue;
+      }
       if (!b) {
         evidence.set(candidates[r]?.entity as string, { with: null, probability: null, agreed: [] });
         continue;
@@ -178,6 +199,64 @@ export function groupHouseholds(
   }
   groups.sort((a, b) => byEntity(a.members[0] as string, b.members[0] as string));
   return { groups, result, withoutEvidence: all.length - candidates.length };
+}
+
+const POSTCODE_ATTACH = "postcode and family name: the one household in the postcode with the family name";
+
+interface Attachment {
+  cluster: number;
+  /** The member whose postcode and family name it shares. */
+  with: number;
+}
+
+/**
+ * A person known only by a postcode (a sign-up that asked for no more) has no street address to be householded
+ * on, and nothing shared with anyone. They join a household when it is the only one in their postcode with a
+ * member of their family name — and stay alone when there are two (two Smith households in one postcode) or
+ * none. Only households that are households stand (two people, or one at a street address of their own), and a
+ * household already at the size limit takes nobody.
+ */
+export function attachByPostcode(
+  candidates: HouseholdCandidate[],
+  members: Map<number, number[]>,
+  maxSize: number,
+): Map<number, Attachment> {
+  const byKey = new Map<string, Map<number, number>>();
+  const loose: number[] = [];
+  for (const [cluster, rows] of members) {
+    const only = rows.length === 1 ? (candidates[rows[0] as number] as HouseholdCandidate) : null;
+    if (only && !only.homeAddress) {
+      if (only.postcodes.length > 0 && only.family.length > 0) loose.push(rows[0] as number);
+      continue;
+    }
+    if (rows.length >= maxSize) continue;
+    for (const r of rows) {
+      const c = candidates[r] as HouseholdCandidate;
+      for (const postcode of c.postcodes)
+        for (const family of c.family) {
+          const key = `${postcode}\u0001${family}`;
+          let held = byKey.get(key);
+          if (!held) {
+            held = new Map();
+            byKey.set(key, held);
+          }
+          if (!held.has(cluster)) held.set(cluster, r);
+        }
+    }
+  }
+  const out = new Map<number, Attachment>();
+  for (const r of loose) {
+    const c = candidates[r] as HouseholdCandidate;
+    const found = new Map<number, number>();
+    for (const postcode of c.postcodes)
+      for (const family of c.family)
+        for (const [cluster, member] of byKey.get(`${postcode}\u0001${family}`) ?? [])
+          if (!found.has(cluster)) found.set(cluster, member);
+    if (found.size !== 1) continue;
+    const [[cluster, member]] = [...found] as [[number, number]];
+    out.set(r, { cluster, with: member });
+  }
+  return out;
 }
 
 /**

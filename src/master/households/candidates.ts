@@ -259,7 +259,14 @@ export function householdCandidate(
   };
 }
 
-/** Whether the person gives householding anything to go on: a street address, or something households share. */
+/**
+ * Whether the person gives householding anything to go on: a street address, a postcode with a family name, or
+ * something households share.
+ */
 export function hasHouseholdEvidence(c: HouseholdCandidate): boolean {
-  return c.homeAddress !== null || c.phones.length + c.ips.length + c.devices.length + c.emails.length > 0;
+  return (
+    c.homeAddress !== null ||
+    (c.postcodes.length > 0 && c.family.length > 0) ||
+    c.phones.length + c.ips.length + c.devices.length + c.emails.length > 0
+  );
 }

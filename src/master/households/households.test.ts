@@ -117,6 +117,15 @@ describe("households", () => {
     expect(hasHouseholdEvidence(householdCandidate("T-2", null, [rec("web/1", { family: "x" })]))).toBe(
       false,
     );
+    const postcodeOnly = { ...address(3), streetNumber: null, street: null };
+    expect(
+      hasHouseholdEvidence(householdCandidate("T-3", null, [rec("web/2", { addresses: [postcodeOnly] })])),
+    ).toBe(false);
+    expect(
+      hasHouseholdEvidence(
+        householdCandidate("T-4", null, [rec("web/3", { addresses: [postcodeOnly], family: "x" })]),
+      ),
+    ).toBe(true);
   });
 
   it("groups the people of a town into their households, with evidence and a golden address", () => {
@@ -158,6 +167,46 @@ describe("households", () => {
       "phone",
       "email",
     ]);
+  });
+
+  it("joins a person known only by a postcode to the one household there with their family name", () => {
+    const people = town();
+    // Postcode 10007 holds households 7 (flatmates Tanaka, Dubois, Haddad, Smith), 57 and 107 (both Tanaka).
+    const signup = (id: string, family: string) =>
+      householdCandidate(id, null, [
+        rec(`web/${id}`, {
+          addresses: [
+            {
+              ...address(7),
+              streetNumber: null,
+              street: null,
+              line: "springfield il 10007",
+            },
+          ],
+          family,
+          emails: [`${id.toLowerCase()}@signup.test`],
+        }),
+      ]);
+    const candidates = [
+      ...people.map((p) => householdCandidate(p.id, null, p.records)),
+      signup("T-901", "Dubois"),
+      signup("T-902", "Tanaka"),
+      signup("T-903", "Rossi"),
+    ];
+    const { groups } = groupHouseholds(candidates);
+    const of = (id: string) => groups.find((g) => g.members.includes(id));
+    const seven = people.find((p) => p.household === 7)?.id as string;
+    expect(of("T-901")?.members).toContain(seven);
+    expect(of("T-901")?.evidence.get("T-901")?.agreed).toEqual([
+      "postcode and family name: the one household in the postcode with the family name",
+    ]);
+    expect(of("T-901")?.evidence.get("T-901")?.with).toMatch(/^T-/);
+    // Three Tanaka households in the postcode: which one is unknown, so nobody; no Rossi there: nobody.
+    expect(of("T-902")).toBeUndefined();
+    expect(of("T-903")).toBeUndefined();
+    // Off, the sign-up stays alone.
+    const off = groupHouseholds(candidates, { postcodeAttach: false });
+    expect(off.groups.find((g) => g.members.includes("T-901"))).toBeUndefined();
   });
 
   it("keeps household ids stable: the largest part keeps its id, a new group gets a new one", () => {
