@@ -157,7 +157,7 @@ export function groupHouseholds(
     for (const r of rows) {
       const b = best.get(r);
       const a = attached.get(r);
-      if (a) {
+      if (a && a.with !== null) {
         const agreed = [POSTCODE_ATTACH];
         agreedCount[POSTCODE_ATTACH] = (agreedCount[POSTCODE_ATTACH] ?? 0) + 1;
         evidence.set(candidates[r]?.entity as string, {
@@ -205,56 +205,52 @@ const POSTCODE_ATTACH = "postcode and family name: the one household in the post
 
 interface Attachment {
   cluster: number;
-  /** The member whose postcode and family name it shares. */
-  with: number;
+  /** The member whose postcode and family name it shares; null for one who came with someone who did. */
+  with: number | null;
 }
 
 /**
  * A person known only by a postcode (a sign-up that asked for no more) has no street address to be householded
- * on, and nothing shared with anyone. They join a household when it is the only one in their postcode with a
- * member of their family name — and stay alone when there are two (two Smith households in one postcode) or
- * none. Only households that are households stand (two people, or one at a street address of their own), and a
- * household already at the size limit takes nobody.
+ * on. When nobody with a street address is linked to them, they — with whoever the model did link them to, none of
+ * whom has a street address either (two sign-ups sharing a home IP address) — join a household when it is the only
+ * one in their postcode with a member of their family name; they stay apart when there are two (two Smith
+ * households in one postcode) or none. Only households with a street address take anyone, and one already at the
+ * size limit takes nobody.
  */
 export function attachByPostcode(
   candidates: HouseholdCandidate[],
   members: Map<number, number[]>,
   maxSize: number,
 ): Map<number, Attachment> {
+  const keys = (c: HouseholdCandidate) => c.postcodes.flatMap((p) => c.family.map((f) => `${p}\u0001${f}`));
   const byKey = new Map<string, Map<number, number>>();
-  const loose: number[] = [];
+  const loose: number[][] = [];
   for (const [cluster, rows] of members) {
-    const only = rows.length === 1 ? (candidates[rows[0] as number] as HouseholdCandidate) : null;
-    if (only && !only.homeAddress) {
-      if (only.postcodes.length > 0 && only.family.length > 0) loose.push(rows[0] as number);
+    if (rows.every((r) => !(candidates[r] as HouseholdCandidate).homeAddress)) {
+      loose.push(rows);
       continue;
     }
     if (rows.length >= maxSize) continue;
-    for (const r of rows) {
-      const c = candidates[r] as HouseholdCandidate;
-      for (const postcode of c.postcodes)
-        for (const family of c.family) {
-          const key = `${postcode}\u0001${family}`;
-          let held = byKey.get(key);
-          if (!held) {
-            held = new Map();
-            byKey.set(key, held);
-          }
-          if (!held.has(cluster)) held.set(cluster, r);
+    for (const r of rows)
+      for (const key of keys(candidates[r] as HouseholdCandidate)) {
+        let held = byKey.get(key);
+        if (!held) {
+          held = new Map();
+          byKey.set(key, held);
         }
-    }
+        if (!held.has(cluster)) held.set(cluster, r);
+      }
   }
   const out = new Map<number, Attachment>();
-  for (const r of loose) {
-    const c = candidates[r] as HouseholdCandidate;
-    const found = new Map<number, number>();
-    for (const postcode of c.postcodes)
-      for (const family of c.family)
-        for (const [cluster, member] of byKey.get(`${postcode}\u0001${family}`) ?? [])
-          if (!found.has(cluster)) found.set(cluster, member);
+  for (const rows of loose) {
+    const found = new Map<number, { row: number; member: number }>();
+    for (const r of rows)
+      for (const key of keys(candidates[r] as HouseholdCandidate))
+        for (const [cluster, member] of byKey.get(key) ?? [])
+          if (!found.has(cluster)) found.set(cluster, { row: r, member });
     if (found.size !== 1) continue;
-    const [[cluster, member]] = [...found] as [[number, number]];
-    out.set(r, { cluster, with: member });
+    const [[cluster, { row, member }]] = [...found] as [[number, { row: number; member: number }]];
+    for (const r of rows) out.set(r, { cluster, with: r === row ? member : null });
   }
   return out;
 }

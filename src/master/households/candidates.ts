@@ -82,6 +82,15 @@ function buildingKey(a: StandardAddress): string | null {
   return place ? [a.streetNumber, a.street, place, a.country ?? ""].join("|") : null;
 }
 
+/**
+ * The street's first letter ("jean vlg" → "j"): number and postcode agree with it when the street has a typo
+ * further on (or a suffix the standardiser did not recognise), but no longer whenever two houses of one postcode
+ * have the same number.
+ */
+function streetInitial(street: string): string {
+  return street.trim().slice(0, 1);
+}
+
 const time = (iso: string) => {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? 0 : t;
@@ -213,7 +222,9 @@ export function householdCandidate(
     numberPostcode: [
       ...new Set(
         usable.flatMap(([, v]) =>
-          v.address.postcode ? [`${v.address.streetNumber}|${v.address.postcode}`] : [],
+          v.address.postcode
+            ? [`${v.address.streetNumber}|${v.address.postcode}|${streetInitial(v.address.street as string)}`]
+            : [],
         ),
       ),
     ].sort(),
@@ -226,7 +237,10 @@ export function householdCandidate(
     streetNames: [...new Set(usable.map(([, v]) => v.address.street as string))].sort(),
     numberStreet: [
       ...new Set(
-        usable.map(([, v]) => `${v.address.streetNumber}|${v.address.street}|${v.address.country ?? ""}`),
+        usable.map(
+          ([, v]) =>
+            `${v.address.streetNumber}|${v.address.street}|${v.address.city ?? v.address.locality ?? v.address.region ?? ""}|${v.address.country ?? ""}`,
+        ),
       ),
     ].sort(),
     family: [...families].sort(),

@@ -172,7 +172,7 @@ describe("households", () => {
   it("joins a person known only by a postcode to the one household there with their family name", () => {
     const people = town();
     // Postcode 10007 holds households 7 (flatmates Tanaka, Dubois, Haddad, Smith), 57 and 107 (both Tanaka).
-    const signup = (id: string, family: string) =>
+    const signup = (id: string, family: string, ip?: string) =>
       householdCandidate(id, null, [
         rec(`web/${id}`, {
           addresses: [
@@ -185,6 +185,7 @@ describe("households", () => {
           ],
           family,
           emails: [`${id.toLowerCase()}@signup.test`],
+          identifiers: ip ? [{ type: "ip_address", value: ip }] : [],
         }),
       ]);
     const candidates = [
@@ -192,6 +193,9 @@ describe("households", () => {
       signup("T-901", "Dubois"),
       signup("T-902", "Tanaka"),
       signup("T-903", "Rossi"),
+      // Two sign-ups from one home IP address: one of them a Haddad — the flatmates' household has one.
+      signup("T-904", "Zeller", "203.0.113.9"),
+      signup("T-905", "Haddad", "203.0.113.9"),
     ];
     const { groups } = groupHouseholds(candidates);
     const of = (id: string) => groups.find((g) => g.members.includes(id));
@@ -204,6 +208,9 @@ describe("households", () => {
     // Three Tanaka households in the postcode: which one is unknown, so nobody; no Rossi there: nobody.
     expect(of("T-902")).toBeUndefined();
     expect(of("T-903")).toBeUndefined();
+    expect(of("T-905")?.members).toContain(seven);
+    expect(of("T-904")?.members).toContain(seven);
+    expect(of("T-904")?.evidence.get("T-904")?.with).toBe("T-905");
     // Off, the sign-up stays alone.
     const off = groupHouseholds(candidates, { postcodeAttach: false });
     expect(off.groups.find((g) => g.members.includes("T-901"))).toBeUndefined();

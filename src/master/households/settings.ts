@@ -13,8 +13,9 @@ export const householdFeatures = {
   homeAddress: "the person's home: the address most of their records give (ties: the most recent)",
   addresses: "every address the person's records give, including past ones",
   building: "street number, street and postcode of the home, without the flat",
-  numberPostcode: "street number and postcode of every address (agree when the street name has a typo)",
-  numberStreet: "street number and street of every address (agree when the postcode has a typo)",
+  numberPostcode:
+    "street number, postcode and the street's first letter, of every address (agree when the street name has a typo)",
+  numberStreet: "street number, street and town of every address (agree when the postcode has a typo)",
   postcodes: "every postcode the person's records give",
   postcode: "the main postcode: the home's, else the one given most",
   surname: "the golden family name, folded",
