@@ -100,3 +100,50 @@ export function evidenceRecall(
   for (const n of byBoth.values()) found += pairs(n);
   return { pairs: total, found, recall: total === 0 ? 1 : found / total };
 }
+
+/**
+ * Why the true pairs outside `evidenceRecall`'s are out of reach: one of the two gives householding nothing to go on
+ * (no address, no postcode with a family name, nothing shared with anyone), or both give something but nothing
+ * joins them (known at different addresses — one of them only at a home the household has left — with nothing
+ * else in common).
+ */
+export function unshownPairs(
+  truth: Map<string, string>,
+  evidence: Map<string, string[]>,
+): { nothingToGoOn: number; nothingJoins: number } {
+  const byHousehold = new Map<string, string[]>();
+  for (const [person, household] of truth) {
+    const list = byHousehold.get(household);
+    if (list) list.push(person);
+    else byHousehold.set(household, [person]);
+  }
+  let nothingToGoOn = 0;
+  let nothingJoins = 0;
+  for (const members of byHousehold.values()) {
+    if (members.length < 2) continue;
+    // Components of the household's members joined by shared values, as evidenceRecall builds them.
+    const parent = members.map((_, k) => k);
+    const find = (k: number): number => {
+      let r = k;
+      while (parent[r] !== r) r = parent[r] as number;
+      return r;
+    };
+    const holder = new Map<string, number>();
+    members.forEach((m, k) => {
+      for (const value of evidence.get(m) ?? []) {
+        const other = holder.get(value);
+        if (other === undefined) holder.set(value, k);
+        else parent[find(k)] = find(other);
+      }
+    });
+    for (let i = 0; i < members.length; i++)
+      for (let j = i + 1; j < members.length; j++) {
+        if (find(i) === find(j)) continue;
+        const a = members[i] as string;
+        const b = members[j] as string;
+        if ((evidence.get(a)?.length ?? 0) === 0 || (evidence.get(b)?.length ?? 0) === 0) nothingToGoOn++;
+        else nothingJoins++;
+      }
+  }
+  return { nothingToGoOn, nothingJoins };
+}

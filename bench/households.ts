@@ -14,7 +14,7 @@ import { buildHouseholds, householdRecordOf } from "../src/jobs/households.js";
 import { loadQualityEntities, runQuality } from "../src/jobs/quality.js";
 import { householdCandidate } from "../src/master/households/candidates.js";
 import { genericValueExclusions } from "../src/store/quality.js";
-import { evidenceRecall, pairwiseHouseholds } from "./households-eval.js";
+import { evidenceRecall, pairwiseHouseholds, unshownPairs } from "./households-eval.js";
 import { entityTruth, generatedStore, mostRecords, profilesOfPeople, readTruth } from "./quality-data.js";
 
 const opts = new Command()
@@ -53,14 +53,14 @@ const householdSeconds = (performance.now() - t) / 1000;
 // with no profile of their own (every record merged into someone else's), who counts as living alone.
 const truthRows = readTruth(data.dataDir);
 const owner = await entityTruth(data.store, truthRows);
-const people = new Map<string, { entity: string | null; household: string }>();
+const people = new Map<string, { entity: string | null; household: string; sources: Set<string> }>();
 let withoutProfile = 0;
 for (const [person, p] of await profilesOfPeople(data.store, truthRows)) {
   const own = (e: string) => owner.get(e)?.person === person;
   const entity =
     mostRecords(p.records, (e) => own(e) && report.householdOf.has(e)) ?? mostRecords(p.records, own);
   if (entity === null) withoutProfile++;
-  people.set(person, { entity, household: p.household });
+  people.set(person, { entity, household: p.household, sources: p.sources });
 }
 // What each profile gives householding to go on, as the build saw it (generic values left out).
 const evidenceOf = new Map<string, string[]>();
@@ -138,6 +138,18 @@ const result = {
   placed: pairwiseHouseholds(placed, predicted),
   all: pairwiseHouseholds(all, predicted),
   evidence: evidenceRecall(all, evidence, predicted),
+  unshown: unshownPairs(all, evidence),
+  // Who gives householding nothing to go on, by the sources that know them.
+  nothingToGoOn: Object.fromEntries(
+    [
+      ...[...people]
+        .filter(([person]) => (evidence.get(person)?.length ?? 0) === 0)
+        .reduce((m, [, p]) => {
+          const k = [...p.sources].sort().join("+");
+          return m.set(k, (m.get(k) ?? 0) + 1);
+        }, new Map<string, number>()),
+    ].sort((a, b) => b[1] - a[1]),
+  ),
   seconds: { ...data.seconds, quality: qualitySeconds, households: householdSeconds, stages: report.seconds },
 };
 if (opts.json) console.log(JSON.stringify(result, null, 2));
@@ -160,5 +172,8 @@ else {
   );
   console.log(
     `true pairs the data shows (joined by shared household evidence, ${result.evidence.pairs.toLocaleString("en-US")} of ${result.all.truePairs.toLocaleString("en-US")}): recall ${f(result.evidence.recall)}`,
+  );
+  console.log(
+    `true pairs the data does not show: ${result.unshown.nothingToGoOn.toLocaleString("en-US")} with someone who gives nothing to go on, ${result.unshown.nothingJoins.toLocaleString("en-US")} where nothing joins the two; people with nothing to go on by source: ${JSON.stringify(result.nothingToGoOn)}`,
   );
 }

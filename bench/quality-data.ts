@@ -129,21 +129,22 @@ export async function entityTruth(
   return out;
 }
 
-/** Each real person's profiles, with how many of their records each holds, and their true household. */
+/** Each real person's profiles, with how many of their records each holds, their sources and true household. */
 export async function profilesOfPeople(
   store: Store,
   truth: Map<string, TruthRow>,
-): Promise<Map<string, { household: string; records: Map<string, number> }>> {
+): Promise<Map<string, { household: string; records: Map<string, number>; sources: Set<string> }>> {
   const links = await loadLinks(store.db);
-  const out = new Map<string, { household: string; records: Map<string, number> }>();
+  const out = new Map<string, { household: string; records: Map<string, number>; sources: Set<string> }>();
   for (const [key, entity] of links) {
     const t = truth.get(key);
     if (!t || t.fake || !t.household) continue;
     let p = out.get(t.person);
     if (!p) {
-      p = { household: t.household, records: new Map() };
+      p = { household: t.household, records: new Map(), sources: new Set() };
       out.set(t.person, p);
     }
+    p.sources.add(key.slice(0, key.indexOf("/")));
     p.records.set(entity, (p.records.get(entity) ?? 0) + 1);
   }
   return out;
