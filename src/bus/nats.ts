@@ -110,6 +110,14 @@ export interface ResolverWorkerOptions {
   ackWaitSeconds?: number;
   onBatch?: (events: number, seconds: number) => void;
   onError?: (error: unknown) => void;
+  /**
+   * Keeps an event that failed on its own `maxDeliveries` times (a poison event), with why; once it resolves,
+   * the event is acknowledged so that it no longer holds up the stream. Without it, such an event is tried again
+   * for ever.
+   */
+  deadLetter?: (event: AcceptedEvent, error: unknown) => Promise<void>;
+  /** Deliveries of an event that fails on its own before it goes to `deadLetter`. Default 5. */
+  maxDeliveries?: number;
 }
 
 /**
@@ -117,8 +125,10 @@ export interface ResolverWorkerOptions {
  * in any number of processes share one consumer (a work queue: each message goes to one of them at a time).
  * A message is acknowledged only after the transaction applying it has committed; a worker killed before that
  * leaves its messages unacknowledged, and JetStream delivers them again after the ack wait — the store skips
- * the message ids it already has, so each event is applied once. A batch that fails is handed back (nak) to
- * be tried again shortly, by this worker or another.
+ * the message ids it already has, so each event is applied once. A batch that fails is split in halves, and
+ * the halves applied apart, down to single events, so that one bad event does not hold back the others; an event
+ * that fails on its own is handed back (nak) to be tried again shortly, by this worker or another, and after
+ * `maxDeliveries` deliveries it goes to the dead letter (when one is given) and is acknowledged.
  */
 export class ResolverWorker {
   private stopped = false;
@@ -184,20 +194,55 @@ export class ResolverWorker {
           },
           Math.max(500, this.ackWaitMs / 3),
         );
+        let failed: unknown = null;
         try {
-          await this.apply(batch.map((m) => m.json<AcceptedEvent>()));
+          failed = await this.settle(batch);
         } finally {
           clearInterval(working);
         }
-        for (const m of batch) m.ack();
-        this.options.onBatch?.(batch.length, (performance.now() - t) / 1000);
+        if (failed === null) this.options.onBatch?.(batch.length, (performance.now() - t) / 1000);
         batch = [];
+        if (failed !== null) throw failed;
       } catch (error) {
         for (const m of batch) m.nak(2000);
         if (this.stopped) break;
         this.options.onError?.(error);
         await new Promise((r) => setTimeout(r, 500));
       }
+    }
+  }
+
+  /**
+   * Applies the messages and acknowledges them; when that fails, settles each half apart. A single message that
+   * fails is handed back, or, delivered `maxDeliveries` times, put in the dead letter and acknowledged. Gives the
+   * first error met (null when everything was applied), after every message has been acknowledged or handed back.
+   */
+  private async settle(messages: JsMsg[]): Promise<unknown> {
+    try {
+      await this.apply(messages.map((m) => m.json<AcceptedEvent>()));
+      for (const m of messages) m.ack();
+      return null;
+    } catch (error) {
+      if (messages.length > 1 && !this.stopped) {
+        const half = Math.ceil(messages.length / 2);
+        const first = await this.settle(messages.slice(0, half));
+        const second = await this.settle(messages.slice(half));
+        return first ?? second ?? error;
+      }
+      const [m] = messages as [JsMsg];
+      const deliveries = m.info.redeliveryCount;
+      if (this.options.deadLetter && deliveries >= (this.options.maxDeliveries ?? 5)) {
+        try {
+          await this.options.deadLetter(m.json<AcceptedEvent>(), error);
+          m.ack();
+          return error;
+        } catch (kept) {
+          m.nak(2000);
+          return kept;
+        }
+      }
+      m.nak(2000);
+      return error;
     }
   }
 

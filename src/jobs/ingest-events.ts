@@ -212,6 +212,29 @@ export class LiveIngest {
     );
   }
 
+  /**
+   * Keeps an event that could not be applied however often it was tried (a poison event), with the error, under
+   * its source's live run: the worker then acknowledges it, so that it no longer holds up the stream.
+   */
+  async deadLetter(event: AcceptedEvent, error: unknown): Promise<void> {
+    const run = await this.runOf(event.source);
+    const at = this.now().toISOString();
+    await this.store.db.transaction().execute((trx) =>
+      quarantineRows(trx, [
+        {
+          importRunId: run,
+          source: event.source,
+          rowNumber: 0,
+          code: "failed-event",
+          field: null,
+          reason: `could not be applied: ${error instanceof Error ? error.message : String(error)}`,
+          raw: JSON.stringify(event),
+          createdAt: at,
+        },
+      ]),
+    );
+  }
+
   private item(event: AcceptedEvent): Item {
     const { identifiers } = eventIdentifiers(event.body, this.isBlocked, this.options.defaultCountry);
     const user =

@@ -54,6 +54,7 @@ export async function runServer(store: Store, o: RunOptions = {}): Promise<Runni
           url: o.natsUrl,
           ...(o.stream ? { stream: o.stream } : {}),
           ...(o.onError ? { onError: o.onError } : {}),
+          deadLetter: (event, error) => ingest.deadLetter(event, error),
         },
         (events) => ingest.apply(events),
       );

@@ -92,6 +92,11 @@ export function registerServe(program: Command): void {
     .option("--consumer <name>", "durable consumer the workers share", "resolver")
     .option("--batch <n>", "most events applied per transaction", "1000")
     .option("--ack-wait <seconds>", "how long an unacknowledged event waits before another worker gets it")
+    .option(
+      "--max-deliveries <n>",
+      "deliveries of an event that fails on its own before it is kept in the quarantine and skipped",
+      "5",
+    )
     .option("--model <file>", "match identify traits live with this saved model")
     .option("--settings <file>", "resolution settings the model was trained with")
     .option("--country <code>", "country of phone numbers written without one")
@@ -103,12 +108,15 @@ export function registerServe(program: Command): void {
         consumer: string;
         batch: string;
         ackWait?: string;
+        maxDeliveries: string;
         model?: string;
         settings?: string;
         country?: string;
         quiet?: boolean;
       }) => {
         const url = flags.nats ?? process.env.NATS_URL;
+        if (!(Number.isInteger(Number(flags.maxDeliveries)) && Number(flags.maxDeliveries) >= 1))
+          throw new Error(`--max-deliveries must be a positive whole number, not ${flags.maxDeliveries}`);
         if (!url) throw new Error("a worker needs NATS: give --nats or set NATS_URL");
         const batch = Number(flags.batch);
         if (!Number.isInteger(batch) || batch < 1)
@@ -149,6 +157,13 @@ export function registerServe(program: Command): void {
             batch,
             ...(ackWait !== undefined ? { ackWaitSeconds: ackWait } : {}),
             onError: (e) => console.error(`error: ${(e as Error).message}`),
+            deadLetter: async (event, error) => {
+              await ingest.deadLetter(event, error);
+              console.error(
+                `event ${event.source}:${event.messageId} kept in the quarantine after failing ${flags.maxDeliveries} times: ${(error as Error).message}`,
+              );
+            },
+            maxDeliveries: Number(flags.maxDeliveries),
           },
           async (events) => {
             const report = await ingest.apply(events);
