@@ -1,19 +1,12 @@
 import { connect } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AcceptedEvent } from "../model/event.js";
+import { natsReachable } from "./cluster.js";
 import { NatsEventLog, ResolverWorker } from "./nats.js";
 
 const natsUrl = process.env.NATS_URL || "nats://127.0.0.1:4222";
-const natsUp = await connect({ servers: natsUrl, timeout: 1500 }).then(
-  async (nc) => {
-    await nc.close();
-    return true;
-  },
-  () => {
-    console.warn(`NATS not reachable at ${natsUrl}: the resolver worker test is skipped`);
-    return false;
-  },
-);
+const natsUp = await natsReachable(natsUrl);
+if (!natsUp) console.warn(`NATS not reachable at ${natsUrl}: the resolver worker test is skipped`);
 
 const stream = `TESSERA_POISON_${process.pid}_${Date.now().toString(36)}`.toUpperCase();
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
+import { natsReachable } from "../bus/cluster.js";
 import { createApiKey } from "../store/api-keys.js";
 import { openStore } from "../store/open-store.js";
 import { runServer } from "./run.js";
@@ -131,16 +132,8 @@ describe("a server killed with SIGKILL during a load", () => {
 });
 
 const natsUrl = process.env.NATS_URL || "nats://127.0.0.1:4222";
-const natsUp = await connect({ servers: natsUrl, timeout: 1500 }).then(
-  async (nc) => {
-    await nc.close();
-    return true;
-  },
-  () => {
-    console.warn(`NATS not reachable at ${natsUrl}: the JetStream test is skipped`);
-    return false;
-  },
-);
+const natsUp = await natsReachable(natsUrl);
+if (!natsUp) console.warn(`NATS not reachable at ${natsUrl}: the JetStream test is skipped`);
 
 describe.skipIf(!natsUp)("events through NATS JetStream", () => {
   it("are acknowledged once stored in the stream and applied by the resolver worker", {
