@@ -120,7 +120,11 @@ export function registerHouseholds(program: Command): void {
               m.entityId,
               m.since.slice(0, 10),
               m.until?.slice(0, 10) ?? "",
-              m.evidence?.with ? `${m.evidence.with} (${m.evidence.probability?.toFixed(3)})` : "",
+              m.evidence?.with
+                ? m.evidence.probability === null
+                  ? m.evidence.with
+                  : `${m.evidence.with} (${m.evidence.probability.toFixed(3)})`
+                : "",
               m.evidence?.agreed.join("; ") ?? "",
             ]),
           ),
