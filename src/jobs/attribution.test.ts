@@ -150,7 +150,11 @@ describe.each(await testEngines())("attribution over the store on $name", (engin
     expect((await latestAttributionRun(t.store.db))?.id).toBe(id);
 
     const read = (await createApiKey(t.store.db, { kind: "read", name: "console" })).key;
-    const server: RunningServer = await runServer(t.store, { port: 0, webhooks: false });
+    const server: RunningServer = await runServer(t.store, {
+      port: 0,
+      webhooks: false,
+      attributionMaxAgeSeconds: 0,
+    });
     try {
       const call = async (path: string, init: RequestInit = {}) => {
         const res = await fetch(`${server.url}${path}`, {
@@ -160,9 +164,38 @@ describe.each(await testEngines())("attribution over the store on $name", (engin
         // biome-ignore lint/suspicious/noExplicitAny: the assertions check the shape
         return { status: res.status, body: (await res.json()) as any };
       };
-      const got = await call("/v1/attribution?model=last_touch&lookbackDays=60&by=channel");
+      const question = "/v1/attribution?model=last_touch&lookbackDays=60&by=channel";
+      const got = await call(question);
       expect(got.status).toBe(200);
       expect(got.body.conversions).toBe(2);
+      // Asked again with nothing changed: the same answer, not computed again.
+      const again = await fetch(`${server.url}${question}`, { headers: { authorization: `Bearer ${read}` } });
+      expect(again.headers.get("x-tessera-cache")).toBe("hit");
+      expect(((await again.json()) as { conversions: number }).conversions).toBe(2);
+      // A new order arrives: the answer is computed again (the server here keeps no stale answer).
+      const late = (messageId: string, type: string, name: string | null, at: number, body: unknown) => ({
+        source: "web",
+        message_id: messageId,
+        type,
+        name,
+        user_id: null,
+        anonymous_id: null,
+        record_key: "web/user:u1",
+        timestamp: iso(at),
+        received_at: iso(at),
+        sent_at: null,
+        body: JSON.stringify(body),
+      });
+      await t.store.db
+        .insertInto("event")
+        .values([
+          late("m-late-1", "page", null, t0 + 94 * day, { context: { page: { url: "https://shop.test/" } } }),
+          late("m-late-2", "track", "Order Completed", t0 + 95 * day, { properties: { revenue: 5 } }),
+        ])
+        .execute();
+      const fresh = await fetch(`${server.url}${question}`, { headers: { authorization: `Bearer ${read}` } });
+      expect(fresh.headers.get("x-tessera-cache")).toBe("miss");
+      expect(((await fresh.json()) as { conversions: number }).conversions).toBe(3);
       expect(got.body.models[0].credits.find((c: { channel: string }) => c.channel === "direct").value).toBe(
         20,
       );

@@ -36,6 +36,8 @@ export interface ServerOptions {
   log: EventLog;
   ingest: LiveIngest;
   logger?: boolean;
+  /** How long GET /v1/attribution's answer stands while new events arrive (default 30 s). */
+  attributionMaxAgeSeconds?: number;
   /** Where the log goes (default standard output); tests read it. */
   logStream?: { write(line: string): void };
 }
@@ -132,7 +134,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   registerProfiles(app, { store: o.store, keys });
   registerAdmin(app, { store: o.store, keys });
   await registerAudienceRoutes(app, { store: o.store, keys });
-  await registerAttributionRoutes(app, { store: o.store, keys });
+  await registerAttributionRoutes(app, {
+    store: o.store,
+    keys,
+    ...(o.attributionMaxAgeSeconds !== undefined
+      ? { attributionMaxAgeSeconds: o.attributionMaxAgeSeconds }
+      : {}),
+  });
   await registerPrivacyRoutes(app, { store: o.store, keys });
   await registerStewardRoutes(app, { store: o.store, keys });
   await registerScoreRoutes(app, { store: o.store, keys });

@@ -8,7 +8,7 @@ import {
   type PathRow,
 } from "../jobs/attribution.js";
 import { PayloadError } from "../sources/segment.js";
-import { latestAttributionRun } from "../store/attribution.js";
+import { latestAttributionRun, tableExists } from "../store/attribution.js";
 import type { Store } from "../store/open-store.js";
 import { type KeyRing, requireKey } from "./auth.js";
 import { parseBody } from "./tracking.js";
@@ -87,11 +87,71 @@ function bad(reply: FastifyReply, e: unknown) {
   throw e;
 }
 
+/**
+ * What attribution over the store reads — events, who they belong to (merges and splits write the change log)
+ * and the message ledger — as one value: while it stays the same, so does every answer.
+ */
+async function storeVersion(store: Store): Promise<string> {
+  const max = async (table: "event" | "message", column: "id") =>
+    (
+      await store.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.max(column).as("v"))
+        .executeTakeFirst()
+    )?.v ?? 0;
+  const changes =
+    (
+      await store.db
+        .selectFrom("entity_change")
+        .select((eb) => eb.fn.max("seq").as("v"))
+        .executeTakeFirst()
+    )?.v ?? 0;
+  const ledger = (await tableExists(store.db, store.dialect, "message")) ? await max("message", "id") : 0;
+  return `${await max("event", "id")}:${changes}:${ledger}`;
+}
+
+/**
+ * Answers to GET /v1/attribution, per question: one computation at a time per question (requests arriving while
+ * it runs share it), reused while the store's journeys are unchanged, and for `maxAgeSeconds` after that while
+ * events keep arriving — a console refreshing its charts does not read every event each time.
+ */
+export class AttributionMemo {
+  private readonly answers = new Map<string, { version: string; at: number; answer: Promise<unknown> }>();
+  constructor(
+    private readonly store: Store,
+    private readonly maxAgeSeconds = 30,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(
+    options: AttributionJobOptions,
+  ): Promise<{ answer: unknown; cache: "hit" | "stale" | "miss"; computedAt: number }> {
+    const key = JSON.stringify(options);
+    const version = await storeVersion(this.store);
+    const held = this.answers.get(key);
+    if (held) {
+      const cache =
+        held.version === version ? "hit" : this.now() - held.at < this.maxAgeSeconds * 1000 ? "stale" : null;
+      if (cache) return { answer: await held.answer, cache, computedAt: held.at };
+    }
+    const at = this.now();
+    const answer = attributionFromStore(this.store, options);
+    this.answers.set(key, { version, at, answer });
+    try {
+      return { answer: await answer, cache: "miss", computedAt: at };
+    } catch (e) {
+      if (this.answers.get(key)?.answer === answer) this.answers.delete(key);
+      throw e;
+    }
+  }
+}
+
 export async function registerAttributionRoutes(
   app: FastifyInstance,
-  ctx: { store: Store; keys: KeyRing },
+  ctx: { store: Store; keys: KeyRing; attributionMaxAgeSeconds?: number },
 ): Promise<void> {
   const { store, keys } = ctx;
+  const memo = new AttributionMemo(store, ctx.attributionMaxAgeSeconds);
 
   app.get<{ Querystring: Query }>(
     "/v1/attribution",
@@ -105,7 +165,11 @@ export async function registerAttributionRoutes(
     async (request, reply) => {
       if (!(await requireKey(keys, request, reply, "read"))) return reply;
       try {
-        return await attributionFromStore(store, optionsOf(request.query));
+        const { answer, cache, computedAt } = await memo.get(optionsOf(request.query));
+        reply
+          .header("x-tessera-cache", cache)
+          .header("x-tessera-computed-at", new Date(computedAt).toISOString());
+        return answer;
       } catch (e) {
         return bad(reply, e);
       }

@@ -27,6 +27,8 @@ export interface RunOptions extends IngestOptions {
   /** Most events waiting to be made durable before requests are answered 429. Default 50,000. */
   maxPending?: number;
   logger?: boolean;
+  /** How long GET /v1/attribution's answer stands while new events arrive (default 30 s). */
+  attributionMaxAgeSeconds?: number;
   onBatch?: (report: IngestReport, seconds: number) => void;
   onError?: (error: unknown) => void;
 }
@@ -74,6 +76,9 @@ export async function runServer(store: Store, o: RunOptions = {}): Promise<Runni
     log,
     ingest,
     ...(o.logger ? { logger: true } : {}),
+    ...(o.attributionMaxAgeSeconds !== undefined
+      ? { attributionMaxAgeSeconds: o.attributionMaxAgeSeconds }
+      : {}),
   });
   const address = await app.listen({ port: o.port ?? 8080, host: o.host ?? "127.0.0.1" });
   return {
