@@ -113,7 +113,8 @@ async function storeVersion(store: Store): Promise<string> {
 /**
  * Answers to GET /v1/attribution, per question: one computation at a time per question (requests arriving while
  * it runs share it), reused while the store's journeys are unchanged, and for `maxAgeSeconds` after that while
- * events keep arriving — a console refreshing its charts does not read every event each time.
+ * events keep arriving — a console refreshing its charts does not read every event each time. The 64 questions
+ * asked last are kept.
  */
 export class AttributionMemo {
   private readonly answers = new Map<string, { version: string; at: number; answer: Promise<unknown> }>();
@@ -136,7 +137,10 @@ export class AttributionMemo {
     }
     const at = this.now();
     const answer = attributionFromStore(this.store, options);
+    this.answers.delete(key);
     this.answers.set(key, { version, at, answer });
+    // The oldest questions go first: a map keeps its insertion order.
+    while (this.answers.size > 64) this.answers.delete(this.answers.keys().next().value as string);
     try {
       return { answer: await answer, cache: "miss", computedAt: at };
     } catch (e) {
