@@ -48,7 +48,7 @@ import {
 import { startImportRun } from "../store/import-runs.js";
 import { memberRecordsByKey } from "../store/member-records.js";
 import type { Store } from "../store/open-store.js";
-import { quarantineRows } from "../store/quarantine.js";
+import { type QuarantinedRow, quarantineRows } from "../store/quarantine.js";
 import { type Database, fromCount } from "../store/schema.js";
 import { latestAttributes, type PendingRecord, writeRecords } from "../store/source-records.js";
 import { getState } from "../store/stewardship.js";
@@ -192,23 +192,15 @@ export class LiveIngest {
 
   /** Keeps events that could not be read, with why, under the source's live run. */
   async quarantine(source: string, rejected: RejectedEvent[]): Promise<void> {
-    if (rejected.length === 0) return;
-    const run = await this.runOf(source);
-    const at = this.now().toISOString();
-    await this.store.db.transaction().execute((trx) =>
-      quarantineRows(
-        trx,
-        rejected.map((r) => ({
-          importRunId: run,
-          source,
-          rowNumber: r.index,
-          code: "invalid-event",
-          field: r.field,
-          reason: r.message,
-          raw: r.raw,
-          createdAt: at,
-        })),
-      ),
+    await this.keep(
+      source,
+      rejected.map((r) => ({
+        rowNumber: r.index,
+        code: "invalid-event",
+        field: r.field,
+        reason: r.message,
+        raw: r.raw,
+      })),
     );
   }
 
@@ -217,21 +209,24 @@ export class LiveIngest {
    * its source's live run: the worker then acknowledges it, so that it no longer holds up the stream.
    */
   async deadLetter(event: AcceptedEvent, error: unknown): Promise<void> {
-    const run = await this.runOf(event.source);
-    const at = this.now().toISOString();
+    const reason = `could not be applied: ${error instanceof Error ? error.message : String(error)}`;
+    await this.keep(event.source, [
+      { rowNumber: 0, code: "failed-event", field: null, reason, raw: JSON.stringify(event) },
+    ]);
+  }
+
+  private async keep(
+    source: string,
+    rows: Pick<QuarantinedRow, "rowNumber" | "code" | "field" | "reason" | "raw">[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const importRunId = await this.runOf(source);
+    const createdAt = this.now().toISOString();
     await this.store.db.transaction().execute((trx) =>
-      quarantineRows(trx, [
-        {
-          importRunId: run,
-          source: event.source,
-          rowNumber: 0,
-          code: "failed-event",
-          field: null,
-          reason: `could not be applied: ${error instanceof Error ? error.message : String(error)}`,
-          raw: JSON.stringify(event),
-          createdAt: at,
-        },
-      ]),
+      quarantineRows(
+        trx,
+        rows.map((r) => ({ ...r, importRunId, source, createdAt })),
+      ),
     );
   }
 
