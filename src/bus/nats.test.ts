@@ -2,7 +2,7 @@ import { connect } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AcceptedEvent } from "../model/event.js";
 import { natsReachable } from "./cluster.js";
-import { NatsEventLog, ResolverWorker } from "./nats.js";
+import { NatsEventLog, ResolverWorker, streamMaxAgeHours } from "./nats.js";
 
 const natsUrl = process.env.NATS_URL || "nats://127.0.0.1:4222";
 const natsUp = await natsReachable(natsUrl);
@@ -71,5 +71,30 @@ describe.skipIf(!natsUp)("the resolver worker and a poison event", () => {
     const info = await (await nc.jetstreamManager()).consumers.info(stream, "resolver");
     await nc.close();
     expect(info.num_ack_pending + info.num_pending).toBe(0);
+  });
+});
+
+describe.skipIf(!natsUp)("the stream's retention", () => {
+  it("keeps events for the age the ingest nodes ask for, and a worker leaves it as it is", async () => {
+    const name = `${stream}_AGE`;
+    const age = async () => {
+      const nc = await connect({ servers: natsUrl });
+      const info = await (await nc.jetstreamManager()).streams.info(name);
+      await nc.close();
+      return info.config.max_age / 3.6e12;
+    };
+    const first = await NatsEventLog.open({ url: natsUrl, stream: name, maxAgeHours: 48 });
+    await first.close();
+    expect(await age()).toBe(48);
+    const again = await NatsEventLog.open({ url: natsUrl, stream: name, maxAgeHours: 2 });
+    await again.close();
+    expect(await age()).toBe(2);
+    const worker = await ResolverWorker.start({ url: natsUrl, stream: name }, async () => {});
+    await worker.stop();
+    expect(await age()).toBe(2);
+    expect(() => streamMaxAgeHours(0)).toThrow(/hours above 0/);
+    const nc = await connect({ servers: natsUrl });
+    await (await nc.jetstreamManager()).streams.delete(name);
+    await nc.close();
   });
 });

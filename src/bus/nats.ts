@@ -27,6 +27,8 @@ export interface NatsOptions {
   stream?: string;
   /** Most unacknowledged publishes in flight before 429. Default 20,000. */
   maxPending?: number;
+  /** How long the stream keeps an event (default $TESSERA_STREAM_MAX_AGE_HOURS, else 7 days). */
+  maxAgeHours?: number;
 }
 
 /** The stream events go through: given, else $TESSERA_STREAM, else TESSERA_EVENTS. */
@@ -38,19 +40,50 @@ export async function openNats(url: string): Promise<NatsConnection> {
   return connect({ servers: url, name: "tessera" });
 }
 
-async function ensureStream(jsm: JetStreamManager, name: string, subject: string): Promise<void> {
+/**
+ * How long the stream keeps an event: given, else $TESSERA_STREAM_MAX_AGE_HOURS, else 7 days. Events are applied
+ * within seconds; the stream is a buffer, not an archive — a bounded one, so that its disk does not fill up and
+ * an erased person's events do not linger in it for ever.
+ */
+export function streamMaxAgeHours(given?: number): number {
+  const hours = given ?? Number(process.env.TESSERA_STREAM_MAX_AGE_HOURS ?? 7 * 24);
+  if (!(hours > 0)) throw new Error(`the stream's maximum age must be hours above 0, not ${hours}`);
+  return hours;
+}
+
+/** Makes the stream when missing; with `maxAgeHours` (ingest nodes), also gives an existing one that age. */
+async function ensureStream(
+  jsm: JetStreamManager,
+  name: string,
+  subject: string,
+  maxAgeHours: number | null,
+): Promise<void> {
+  const maxAge = nanos(streamMaxAgeHours(maxAgeHours ?? undefined) * 3_600_000);
   const config = {
     name,
     subjects: [subject],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     duplicate_window: nanos(10 * 60 * 1000),
+    max_age: maxAge,
   };
+  let info: Awaited<ReturnType<JetStreamManager["streams"]["info"]>>;
   try {
-    await jsm.streams.info(name);
+    info = await jsm.streams.info(name);
   } catch {
-    await jsm.streams.add(config);
+    try {
+      await jsm.streams.add(config);
+      return;
+    } catch (again) {
+      // Another process made it at the same moment.
+      info = await jsm.streams.info(name).catch(() => {
+        throw again;
+      });
+    }
   }
+  // A stream made before (or with another age) takes the age the ingest nodes ask for now; workers leave it.
+  if (maxAgeHours !== null && info.config.max_age !== maxAge)
+    await jsm.streams.update(name, { ...info.config, max_age: maxAge });
 }
 
 export class NatsEventLog implements EventLog {
@@ -67,7 +100,12 @@ export class NatsEventLog implements EventLog {
     const conn = nc ?? (await openNats(options.url));
     const stream = streamName(options.stream);
     const subject = `${stream.toLowerCase()}.events`;
-    await ensureStream(await conn.jetstreamManager(), stream, subject);
+    await ensureStream(
+      await conn.jetstreamManager(),
+      stream,
+      subject,
+      streamMaxAgeHours(options.maxAgeHours),
+    );
     return new NatsEventLog(conn, conn.jetstream(), subject, options.maxPending ?? 20_000, nc === undefined);
   }
 
@@ -149,7 +187,7 @@ export class ResolverWorker {
     const nc = await openNats(options.url);
     const stream = streamName(options.stream);
     const jsm = await nc.jetstreamManager();
-    await ensureStream(jsm, stream, `${stream.toLowerCase()}.events`);
+    await ensureStream(jsm, stream, `${stream.toLowerCase()}.events`, null);
     const durable = options.consumer ?? "resolver";
     const ackWait = nanos((options.ackWaitSeconds ?? 30) * 1000);
     let ackWaitMs = (options.ackWaitSeconds ?? 30) * 1000;
