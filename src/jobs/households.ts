@@ -44,6 +44,8 @@ export interface HouseholdOptions {
   progress?: ResolveProgress;
   /** Join a person known only by a postcode to the one household there with their family name (default true). */
   postcodeAttach?: boolean;
+  /** Split two groups of people joined by a single link (default true). */
+  splitBridges?: boolean;
 }
 
 export interface HouseholdReport {
@@ -171,6 +173,7 @@ export async function buildHouseholds(
     ...(model ? { model } : {}),
     progress,
     ...(options.postcodeAttach === false ? { postcodeAttach: false } : {}),
+    ...(options.splitBridges === false ? { splitBridges: false } : {}),
   });
   const { groups } = householding;
   lap("resolve");

@@ -38,6 +38,10 @@ export function registerHouseholds(program: Command): void {
       "--no-postcode-attach",
       "leave a person known only by a postcode alone, even when one household there has their family name",
     )
+    .option(
+      "--no-split-bridges",
+      "keep two groups of people joined by a single link as one household (by default they are split there)",
+    )
     .option("--json", "print the counts as JSON")
     .action(
       async (flags: {
@@ -45,6 +49,7 @@ export function registerHouseholds(program: Command): void {
         model?: string;
         saveModel?: string;
         postcodeAttach: boolean;
+        splitBridges: boolean;
         json?: boolean;
       }) => {
         await withStore(program.opts<GlobalOptions>(), async (store) => {
@@ -52,6 +57,7 @@ export function registerHouseholds(program: Command): void {
             ...(flags.settings ? { settingsPath: flags.settings } : {}),
             ...(flags.model ? { modelPath: flags.model } : {}),
             postcodeAttach: flags.postcodeAttach,
+            splitBridges: flags.splitBridges,
             progress: (stage, detail) => {
               if (!flags.json) console.error(`${stage}: ${detail ?? ""}`);
             },

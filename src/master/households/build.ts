@@ -1,3 +1,4 @@
+import { forEachCandidatePair } from "../../resolve/blocking.js";
 import { parseBlockingKey } from "../../resolve/blocking-key.js";
 import { compileComparison } from "../../resolve/comparison.js";
 import { explainPair, type MatchModel } from "../../resolve/model.js";
@@ -5,6 +6,7 @@ import type { RecordTable } from "../../resolve/record-table.js";
 import { type ResolveProgress, type ResolveResult, resolveTable } from "../../resolve/resolve.js";
 import { type ResolveSettingsInput, resolveSettings } from "../../resolve/settings.js";
 import { assignIds } from "../stable-ids.js";
+import { splitAtBridges } from "./bridges.js";
 import { type HouseholdAddressValue, type HouseholdCandidate, hasHouseholdEvidence } from "./candidates.js";
 import { refineModel } from "./refine.js";
 import { householdDefaults } from "./settings.js";
@@ -95,6 +97,8 @@ export function groupHouseholds(
     refinements?: number;
     /** Whether a person known only by a postcode joins the one household there that shares their family name (default true). */
     postcodeAttach?: boolean;
+    /** Whether two groups of people joined by a single link are split there (default true; `bridges.ts`). */
+    splitBridges?: boolean;
   } = {},
 ): Householding {
   const candidates = all.filter(hasHouseholdEvidence);
@@ -116,7 +120,7 @@ export function groupHouseholds(
     }
   }
   const compiled = result.model.specs.map((s) => compileComparison(s, result.table));
-  const { clusterOf } = result.clustering;
+  const clusterOf = options.splitBridges === false ? result.clustering.clusterOf : cutBridges(result, input);
   // The strongest link of each person inside their household.
   const best = new Map<number, { other: number; probability: number }>();
   for (let p = 0; p < result.pairs.count; p++) {
@@ -199,6 +203,29 @@ export function groupHouseholds(
   }
   groups.sort((a, b) => byEntity(a.members[0] as string, b.members[0] as string));
   return { groups, result, withoutEvidence: all.length - candidates.length };
+}
+
+/** The clusters split at their bridges, but for links a deterministic rule made (one home address). */
+function cutBridges(result: ResolveResult, input: ResolveSettingsInput): Int32Array {
+  const settings = resolveSettings.parse(input);
+  const n = result.table.size;
+  const forced = new Set<number>();
+  if (settings.deterministic.length > 0)
+    forEachCandidatePair(
+      result.table,
+      settings.deterministic,
+      settings.mode,
+      { maxBlockSize: settings.maxBlockSize, splitLargeBlocks: settings.splitLargeBlocks },
+      (i, j) => {
+        forced.add(Math.min(i, j) * n + Math.max(i, j));
+      },
+    );
+  const { left, right } = result.pairs;
+  return splitAtBridges(result.clustering.clusterOf, result.pairs, settings.threshold, (p) => {
+    const a = left[p] as number;
+    const b = right[p] as number;
+    return forced.has(Math.min(a, b) * n + Math.max(a, b));
+  });
 }
 
 const POSTCODE_ATTACH = "postcode and family name: the one household in the postcode with the family name";
