@@ -24,8 +24,11 @@ export interface ResolveResult {
   model: MatchModel;
   plan: BlockingPlan;
   candidatePairs: number;
-  /** Scored pairs kept (probability ≥ 0.01) and deterministic matches (probability 1). */
-  pairs: { left: Int32Array; right: Int32Array; probability: Float64Array; count: number };
+  /**
+   * Scored pairs kept (probability ≥ 0.01), then deterministic matches and steward merges (probability 1): the
+   * last `forced` pairs.
+   */
+  pairs: { left: Int32Array; right: Int32Array; probability: Float64Array; count: number; forced: number };
   clustering: Clustering;
   seconds: Record<string, number>;
 }
@@ -341,7 +344,13 @@ function endRun(run: Run, share: ScoredShare): ResolveResult {
     model,
     plan,
     candidatePairs,
-    pairs: { left: kept.left, right: kept.right, probability: kept.value, count: kept.count },
+    pairs: {
+      left: kept.left,
+      right: kept.right,
+      probability: kept.value,
+      count: kept.count,
+      forced: forced.count,
+    },
     clustering,
     seconds,
   };

@@ -1,4 +1,3 @@
-import { forEachCandidatePair } from "../../resolve/blocking.js";
 import { parseBlockingKey } from "../../resolve/blocking-key.js";
 import { compileComparison } from "../../resolve/comparison.js";
 import { explainPair, type MatchModel } from "../../resolve/model.js";
@@ -120,7 +119,17 @@ export function groupHouseholds(
     }
   }
   const compiled = result.model.specs.map((s) => compileComparison(s, result.table));
-  const clusterOf = options.splitBridges === false ? result.clustering.clusterOf : cutBridges(result, input);
+  // Links a deterministic rule (one home address) or a steward made are never cut.
+  const { pairs } = result;
+  const clusterOf =
+    options.splitBridges === false
+      ? result.clustering.clusterOf
+      : splitAtBridges(
+          result.clustering.clusterOf,
+          pairs,
+          result.settings.threshold,
+          (p) => p >= pairs.count - pairs.forced,
+        );
   // The strongest link of each person inside their household.
   const best = new Map<number, { other: number; probability: number }>();
   for (let p = 0; p < result.pairs.count; p++) {
@@ -203,29 +212,6 @@ export function groupHouseholds(
   }
   groups.sort((a, b) => byEntity(a.members[0] as string, b.members[0] as string));
   return { groups, result, withoutEvidence: all.length - candidates.length };
-}
-
-/** The clusters split at their bridges, but for links a deterministic rule made (one home address). */
-function cutBridges(result: ResolveResult, input: ResolveSettingsInput): Int32Array {
-  const settings = resolveSettings.parse(input);
-  const n = result.table.size;
-  const forced = new Set<number>();
-  if (settings.deterministic.length > 0)
-    forEachCandidatePair(
-      result.table,
-      settings.deterministic,
-      settings.mode,
-      { maxBlockSize: settings.maxBlockSize, splitLargeBlocks: settings.splitLargeBlocks },
-      (i, j) => {
-        forced.add(Math.min(i, j) * n + Math.max(i, j));
-      },
-    );
-  const { left, right } = result.pairs;
-  return splitAtBridges(result.clustering.clusterOf, result.pairs, settings.threshold, (p) => {
-    const a = left[p] as number;
-    const b = right[p] as number;
-    return forced.has(Math.min(a, b) * n + Math.max(a, b));
-  });
 }
 
 const POSTCODE_ATTACH = "postcode and family name: the one household in the postcode with the family name";
