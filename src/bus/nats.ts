@@ -51,14 +51,17 @@ export function streamMaxAgeHours(given?: number): number {
   return hours;
 }
 
-/** Makes the stream when missing; with `maxAgeHours` (ingest nodes), also gives an existing one that age. */
+/**
+ * Makes the stream when missing; with `maxAgeHours` (ingest nodes), also gives an existing one that age. Without
+ * (workers), a stream made here takes the default age and an existing one is left as it is.
+ */
 async function ensureStream(
   jsm: JetStreamManager,
   name: string,
   subject: string,
   maxAgeHours: number | null,
 ): Promise<void> {
-  const maxAge = nanos(streamMaxAgeHours(maxAgeHours ?? undefined) * 3_600_000);
+  const maxAge = nanos((maxAgeHours ?? streamMaxAgeHours()) * 3_600_000);
   const config = {
     name,
     subjects: [subject],
@@ -253,7 +256,8 @@ export class ResolverWorker {
   /**
    * Applies the messages and acknowledges them; when that fails, settles each half apart. A single message that
    * fails is handed back, or, delivered `maxDeliveries` times, put in the dead letter and acknowledged. Gives the
-   * first error met (null when everything was applied), after every message has been acknowledged or handed back.
+   * error of the first message that failed on its own (null when every message was applied in the end), after
+   * every message has been acknowledged or handed back.
    */
   private async settle(messages: JsMsg[]): Promise<unknown> {
     try {
@@ -263,9 +267,10 @@ export class ResolverWorker {
     } catch (error) {
       if (messages.length > 1 && !this.stopped) {
         const half = Math.ceil(messages.length / 2);
+        // Both halves applied: the whole failed for a passing reason (a lock, a lost connection), not an event.
         const first = await this.settle(messages.slice(0, half));
         const second = await this.settle(messages.slice(half));
-        return first ?? second ?? error;
+        return first ?? second;
       }
       const [m] = messages as [JsMsg];
       const deliveries = m.info.redeliveryCount;
