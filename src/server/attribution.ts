@@ -91,33 +91,27 @@ function bad(reply: FastifyReply, e: unknown) {
  * What attribution over the store reads — events, who they belong to (merges and splits write the change log)
  * and the message ledger — as one value: while it stays the same, so does every answer.
  */
-async function storeVersion(store: Store): Promise<string> {
-  const max = async (table: "event" | "message", column: "id") =>
+async function storeVersion(store: Store, ledger: boolean): Promise<string> {
+  const newest = async (table: "event" | "message" | "entity_change", column: "id" | "seq") =>
     (
       await store.db
         .selectFrom(table)
-        .select((eb) => eb.fn.max(column).as("v"))
+        .select((eb) => eb.fn.max(column as "id").as("v"))
         .executeTakeFirst()
     )?.v ?? 0;
-  const changes =
-    (
-      await store.db
-        .selectFrom("entity_change")
-        .select((eb) => eb.fn.max("seq").as("v"))
-        .executeTakeFirst()
-    )?.v ?? 0;
-  const ledger = (await tableExists(store.db, store.dialect, "message")) ? await max("message", "id") : 0;
-  return `${await max("event", "id")}:${changes}:${ledger}`;
+  const sent = ledger ? await newest("message", "id") : 0;
+  return `${await newest("event", "id")}:${await newest("entity_change", "seq")}:${sent}`;
 }
 
 /**
  * Answers to GET /v1/attribution, per question: one computation at a time per question (requests arriving while
  * it runs share it), reused while the store's journeys are unchanged, and for `maxAgeSeconds` after that while
- * events keep arriving — a console refreshing its charts does not read every event each time. The 64 questions
- * asked last are kept.
+ * events keep arriving — a console refreshing its charts does not read every event each time. The answers to the
+ * 64 questions computed last are kept.
  */
 export class AttributionMemo {
   private readonly answers = new Map<string, { version: string; at: number; answer: Promise<unknown> }>();
+  private ledger: Promise<boolean> | null = null;
   constructor(
     private readonly store: Store,
     private readonly maxAgeSeconds = 30,
@@ -128,7 +122,8 @@ export class AttributionMemo {
     options: AttributionJobOptions,
   ): Promise<{ answer: unknown; cache: "hit" | "stale" | "miss"; computedAt: number }> {
     const key = JSON.stringify(options);
-    const version = await storeVersion(this.store);
+    this.ledger ??= tableExists(this.store.db, this.store.dialect, "message");
+    const version = await storeVersion(this.store, await this.ledger);
     const held = this.answers.get(key);
     if (held) {
       const cache =
