@@ -61,7 +61,28 @@ export function evidenceRecall(
   evidence: Map<string, string[]>,
   predicted: Map<string, string>,
 ): { pairs: number; found: number; recall: number } {
-  // Union-find over people, joining two members of one true household when they share a value.
+  const component = evidenceComponents(truth, evidence);
+  const byComponent = new Map<string, number>();
+  const byBoth = new Map<string, number>();
+  for (const [person, c] of component) {
+    byComponent.set(c, (byComponent.get(c) ?? 0) + 1);
+    const p = predicted.get(person);
+    if (p === undefined) continue;
+    const both = `${c}\u0001${p}`;
+    byBoth.set(both, (byBoth.get(both) ?? 0) + 1);
+  }
+  let total = 0;
+  let found = 0;
+  for (const n of byComponent.values()) total += pairs(n);
+  for (const n of byBoth.values()) found += pairs(n);
+  return { pairs: total, found, recall: total === 0 ? 1 : found / total };
+}
+
+/** Each person's component: members of one true household joined by a chain of shared values (union-find). */
+function evidenceComponents(
+  truth: Map<string, string>,
+  evidence: Map<string, string[]>,
+): Map<string, string> {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -84,21 +105,7 @@ export function evidenceRecall(
       else parent.set(find(person), find(other));
     }
   }
-  const byComponent = new Map<string, number>();
-  const byBoth = new Map<string, number>();
-  for (const person of truth.keys()) {
-    const c = find(person);
-    byComponent.set(c, (byComponent.get(c) ?? 0) + 1);
-    const p = predicted.get(person);
-    if (p === undefined) continue;
-    const both = `${c}\u0001${p}`;
-    byBoth.set(both, (byBoth.get(both) ?? 0) + 1);
-  }
-  let total = 0;
-  let found = 0;
-  for (const n of byComponent.values()) total += pairs(n);
-  for (const n of byBoth.values()) found += pairs(n);
-  return { pairs: total, found, recall: total === 0 ? 1 : found / total };
+  return new Map([...truth.keys()].map((person) => [person, find(person)]));
 }
 
 /**
@@ -111,39 +118,24 @@ export function unshownPairs(
   truth: Map<string, string>,
   evidence: Map<string, string[]>,
 ): { nothingToGoOn: number; nothingJoins: number } {
+  const component = evidenceComponents(truth, evidence);
   const byHousehold = new Map<string, string[]>();
   for (const [person, household] of truth) {
     const list = byHousehold.get(household);
     if (list) list.push(person);
     else byHousehold.set(household, [person]);
   }
+  const nothing = (person: string) => (evidence.get(person)?.length ?? 0) === 0;
   let nothingToGoOn = 0;
   let nothingJoins = 0;
-  for (const members of byHousehold.values()) {
-    if (members.length < 2) continue;
-    // Components of the household's members joined by shared values, as evidenceRecall builds them.
-    const parent = members.map((_, k) => k);
-    const find = (k: number): number => {
-      let r = k;
-      while (parent[r] !== r) r = parent[r] as number;
-      return r;
-    };
-    const holder = new Map<string, number>();
-    members.forEach((m, k) => {
-      for (const value of evidence.get(m) ?? []) {
-        const other = holder.get(value);
-        if (other === undefined) holder.set(value, k);
-        else parent[find(k)] = find(other);
-      }
-    });
+  for (const members of byHousehold.values())
     for (let i = 0; i < members.length; i++)
       for (let j = i + 1; j < members.length; j++) {
-        if (find(i) === find(j)) continue;
         const a = members[i] as string;
         const b = members[j] as string;
-        if ((evidence.get(a)?.length ?? 0) === 0 || (evidence.get(b)?.length ?? 0) === 0) nothingToGoOn++;
+        if (component.get(a) === component.get(b)) continue;
+        if (nothing(a) || nothing(b)) nothingToGoOn++;
         else nothingJoins++;
       }
-  }
   return { nothingToGoOn, nothingJoins };
 }

@@ -162,17 +162,3 @@ export function mostRecords(
   }
   return best?.[0] ?? null;
 }
-
-/**
- * Each real person's main profile: the entity holding most of their records (ties: the smaller id). Lets a
- * benchmark score households per person, apart from how well people were resolved into profiles.
- */
-export async function mainProfiles(
-  store: Store,
-  truth: Map<string, TruthRow>,
-): Promise<Map<string, { entity: string; household: string }>> {
-  const out = new Map<string, { entity: string; household: string }>();
-  for (const [person, p] of await profilesOfPeople(store, truth))
-    out.set(person, { entity: mostRecords(p.records) as string, household: p.household });
-  return out;
-}
