@@ -25,7 +25,6 @@ import {
   allocateSeqs,
   type EntityState,
   emptyWrites,
-  entityOfRecords,
   formatEntityId,
   getProfiles,
   type LinkEvidence,
@@ -38,8 +37,6 @@ import {
   identifiersOfEntities,
   insertIdentities,
   insertIdentityLinks,
-  knownThroughGoldenLookups,
-  loadIdentities,
   lockName,
   lockNames,
   markShared,
@@ -52,7 +49,13 @@ import { type QuarantinedRow, quarantineRows } from "../store/quarantine.js";
 import { type Database, fromCount } from "../store/schema.js";
 import { latestAttributes, type PendingRecord, writeRecords } from "../store/source-records.js";
 import { getState } from "../store/stewardship.js";
-import { ConcurrentChangeError, claimFree, lockNamesOf, withRetries } from "./live-locks.js";
+import {
+  ConcurrentChangeError,
+  claimFree,
+  lockNamesOf,
+  lockTouchedProfiles,
+  withRetries,
+} from "./live-locks.js";
 import type { LiveMatcher } from "./live-matcher.js";
 import { pendingRecord } from "./prepare-row.js";
 
@@ -332,29 +335,8 @@ export class LiveIngest {
   ): Promise<void> {
     const at = this.now().toISOString();
     const guards = this.guards;
-    const allIds = items.flatMap((i) => i.ids);
-    const actorKeys = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
     const dialect = this.store.dialect;
-    // Concurrency (several workers on PostgreSQL): the identifiers and actor records of these events are locked
-    // (by apply); now the profiles they point at, and the reads are repeated until no new profile turns up (a
-    // merge committed meanwhile may have moved a record). A profile changes only under its lock, so from here
-    // on what was read stays true until this transaction commits.
-    const locked = lockedEntities;
-    let known: Awaited<ReturnType<typeof loadIdentities>>;
-    const entityOfRecord = new Map<string, string>();
-    for (;;) {
-      known = await loadIdentities(trx, allIds);
-      await knownThroughGoldenLookups(trx, allIds, known);
-      entityOfRecord.clear();
-      for (const [record, entity] of await entityOfRecords(trx, actorKeys))
-        entityOfRecord.set(record, entity);
-      for (const k of known.values()) if (k.entityId) entityOfRecord.set(k.recordKey, k.entityId);
-      if (dialect !== "postgres") break;
-      const more = [...new Set(entityOfRecord.values())].filter((e) => !locked.has(e));
-      if (more.length === 0) break;
-      await lockNames(trx, dialect, more.map(lockName.entity));
-      for (const e of more) locked.add(e);
-    }
+    const { known, entityOfRecord } = await lockTouchedProfiles(trx, dialect, items, lockedEntities);
     const existing = [...new Set(entityOfRecord.values())];
     const held = await identifiersOfEntities(trx, existing);
     const seqOf = new Map<string, number>();
@@ -686,10 +668,12 @@ export class LiveIngest {
     await writeEntityChanges(trx, w);
 
     await insertIdentities(trx, newIdentities);
-    const seen = allIds.filter(
-      (i) =>
-        known.has(identifierKey(i)) && !newIdentities.some((n) => n.kind === i.kind && n.value === i.value),
-    );
+    const seen = items
+      .flatMap((i) => i.ids)
+      .filter(
+        (i) =>
+          known.has(identifierKey(i)) && !newIdentities.some((n) => n.kind === i.kind && n.value === i.value),
+      );
     await touchIdentities(trx, seen, at);
     await insertIdentityLinks(trx, links);
     const becameGeneric = shared.length > 0 ? await markShared(trx, shared, guards.maxProfilesPerValue) : [];

@@ -3,7 +3,13 @@ import { identifierKey } from "../master/identity-graph.js";
 import type { EventIdentifier } from "../model/event.js";
 import type { DialectName } from "../store/dialect.js";
 import { entityOfRecords } from "../store/entities.js";
-import { knownThroughGoldenLookups, loadIdentities, lockName, tryLockNames } from "../store/identities.js";
+import {
+  knownThroughGoldenLookups,
+  loadIdentities,
+  lockName,
+  lockNames,
+  tryLockNames,
+} from "../store/identities.js";
 import type { Database } from "../store/schema.js";
 
 /**
@@ -77,6 +83,32 @@ export async function claimFree<T extends Lockable>(
     ready = ready.filter((i) => (entities.get(i) ?? []).every((e) => held.has(e)));
   }
   return ready;
+}
+
+/**
+ * The identifiers and actor records of these events are locked (by `claimFree` or in key order); now the profiles
+ * they point at, the reads repeated until no new profile turns up (a merge committed meanwhile may have moved a
+ * record). A profile changes only under its lock, so from here on what was read stays true until the transaction
+ * commits. `locked` holds the profiles locked so far and takes the new ones. SQLite has one writer: one read.
+ */
+export async function lockTouchedProfiles(
+  trx: Trx,
+  dialect: DialectName,
+  items: Lockable[],
+  locked: Set<string>,
+): Promise<{ known: Awaited<ReturnType<typeof loadIdentities>>; entityOfRecord: Map<string, string> }> {
+  const ids = items.flatMap((i) => i.ids);
+  const actors = [...new Set(items.flatMap((i) => (i.actor ? [i.actor] : [])))];
+  for (;;) {
+    const known = await loadIdentities(trx, ids);
+    await knownThroughGoldenLookups(trx, ids, known);
+    const entityOfRecord = await entityOfRecords(trx, actors);
+    for (const k of known.values()) if (k.entityId) entityOfRecord.set(k.recordKey, k.entityId);
+    const more = [...new Set(entityOfRecord.values())].filter((e) => !locked.has(e));
+    if (dialect !== "postgres" || more.length === 0) return { known, entityOfRecord };
+    await lockNames(trx, dialect, more.map(lockName.entity));
+    for (const e of more) locked.add(e);
+  }
 }
 
 /** The profiles each event's actor record and identifiers are in now. */
