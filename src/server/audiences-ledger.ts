@@ -5,6 +5,7 @@ import {
   readPolicy,
   recordMessageResponse,
   recordSent,
+  type SendInput,
   writePolicy,
 } from "../jobs/ledger.js";
 import { type AudienceRouteContext, audiences, fail } from "./audiences-schemas.js";
@@ -14,17 +15,7 @@ import { jsonBody } from "./auth.js";
 export function registerLedgerRoutes(app: FastifyInstance, ctx: AudienceRouteContext): void {
   const { store, read, steward } = ctx;
 
-  app.post<{
-    Body: {
-      profile: string;
-      channel: string;
-      campaign?: string;
-      template?: string;
-      messageKey?: string;
-      sentAt?: string;
-      properties?: Record<string, unknown>;
-    };
-  }>(
+  app.post<{ Body: SendInput }>(
     "/v1/messages",
     {
       onRequest: steward,
